@@ -1,0 +1,559 @@
+/**
+ * Lead-to-account matching: finds the known account a lead belongs to, so leads of a strategic
+ * account reach its owner. Built once per account snapshot into an immutable index; `match` then
+ * answers in microseconds with 100,000 accounts.
+ *
+ * Order of evidence, strongest first (the first that finds an account wins):
+ * 1. the lead's email domain, unless it is a free-mail or disposable provider (`email_domain`);
+ * 2. the lead's website, reduced to its registrable domain (`website_domain`);
+ * 3. the normalised company name, exactly (`company_name`);
+ * 4. the normalised company name, fuzzily (`company_name_fuzzy`, score = similarity, see below).
+ *
+ * Similarity: the larger of Jaro similarity (without Winkler's prefix bonus) and the length-
+ * normalised Levenshtein similarity 1 − distance/maxLength. Each covers the other's blind spot:
+ * - Levenshtein punishes short names: one extra letter in "acmee"/"acme" scores 0.8 and could
+ *   never reach the 0.88 default, while Jaro gives 0.933;
+ * - Jaro matches letters greedily within a window of half the length, so in long names repeated
+ *   letters pair up across words: "umbrellq pharmaceuticals" (one substitution in 24 letters)
+ *   gets Jaro 0.87, Levenshtein 0.958.
+ * Winkler's common-prefix bonus is left out because company names share generic leading words
+ * ("General", "First", "United", "Bank of"): it puts "general motors"/"general mills" at 0.897 and
+ * "amazon"/"amazing" at 0.910, above the default, where plain Jaro gives 0.828 and 0.849 and
+ * Levenshtein 0.714 for both. Levenshtein comes from `fastest-levenshtein` (bit-parallel Myers);
+ * no installed library implements Jaro, which is thirty lines.
+ *
+ * Fuzzy candidates: comparing against every name would cost milliseconds, so the index only
+ * scores names that share evidence with the query:
+ * - a deletion neighbourhood (SymSpell's idea): every name and each variant with one character
+ *   deleted is hashed into a table; the query's own variants are looked up. Two strings meet there
+ *   exactly when they are one insertion, deletion, substitution or adjacent transposition apart,
+ *   the bulk of real typos. Hashes are computed incrementally, so neither building nor matching
+ *   creates a string per variant;
+ * - a rare-token index: names sharing a whole word that at most 24 names contain
+ *   (RARE_TOKEN_MAX_NAMES), which catches longer names with several typos or an extra word
+ *   ("acme holdings intl").
+ * Both give a few dozen candidates at most; only those are scored. A name two or more edits away
+ * that shares no rare word is not found: the price of answering in microseconds.
+ */
+import { domainToASCII } from 'node:url';
+import { distance as levenshtein } from 'fastest-levenshtein';
+import { parse as parseHost } from 'tldts';
+import freeMailDomains from 'email-providers/all.json' with { type: 'json' };
+import { ValidationError } from './issues.ts';
+import type { Account, AccountMatch, AccountMatchMethod } from './types.ts';
+
+/** Options for {@link buildAccountIndex}. */
+export interface AccountMatchOptions {
+  /**
+   * Lowest similarity in (0, 1] accepted for a fuzzy company-name match; default 0.88. At 0.88 one
+   * inserted, deleted or transposed letter passes from four letters up, one substituted letter
+   * from six up ("acne" vs "acme" does not match), two edits from about seventeen letters up.
+   */
+  fuzzyThreshold?: number;
+}
+
+/**
+ * An immutable lookup structure over a snapshot of accounts, built by {@link buildAccountIndex}.
+ *
+ * When several accounts share a domain or a normalised name, the preferred one wins: strategic
+ * accounts first, then accounts with an owner, then the lexicographically smallest id (compared by
+ * UTF-16 code units, independent of locale). Fuzzy matches prefer the higher score, then the same
+ * order. With unique ids the result depends only on the set of accounts, not on the order they
+ * were given in; accounts with equal ids fall back to input order.
+ */
+export interface AccountIndex {
+  /** Number of accounts indexed. */
+  readonly size: number;
+  /** Best match for the lead, or null. Pure and deterministic. */
+  match(lead: { email?: unknown; website?: unknown; company?: unknown }): AccountMatch | null;
+}
+
+const DEFAULT_FUZZY_THRESHOLD = 0.88;
+/** Below this length a one-letter difference is another company, not a typo ("ibm" vs "ibn"). */
+const MIN_FUZZY_LENGTH = 4;
+/** Longer strings are not company names; skipping them bounds the Jaro scratch and hash powers. */
+const MAX_FUZZY_LENGTH = 128;
+/** A word in more names than this ("group", "smith") says little and would flood the candidates. */
+const RARE_TOKEN_MAX_NAMES = 24;
+/** Shorter words ("uk", "de", "of") are too common across unrelated names to nominate any. */
+const MIN_TOKEN_LENGTH = 3;
+
+// ---------------------------------------------------------------------------------------------
+// Domains
+// ---------------------------------------------------------------------------------------------
+
+const freeMail: ReadonlySet<string> = new Set(freeMailDomains);
+
+// Private suffixes (github.io, herokuapp.com, blogspot.com) are kept apart, so a customer's
+// `acme.github.io` site does not match every account on GitHub Pages.
+const PARSE_OPTIONS = { allowPrivateDomains: true, detectIp: true, extractHostname: true } as const;
+const PARSE_OPTIONS_ICANN = {
+  allowPrivateDomains: false,
+  detectIp: true,
+  extractHostname: true,
+} as const;
+
+interface HostAndDomain {
+  host: string;
+  domain: string;
+}
+
+/** Cuts `Jo <jo@acme.com>` or `jo@acme.com` down to the host; leaves URLs to tldts. */
+function hostInput(value: string): string {
+  let s = value.trim().toLowerCase();
+  const at = s.lastIndexOf('@');
+  // In a URL an `@` separates credentials from the host, which tldts handles itself.
+  if (at >= 0 && !s.includes('://')) {
+    s = s.slice(at + 1);
+    const end = s.search(/[\s>),;/?#]/);
+    if (end >= 0) s = s.slice(0, end);
+  }
+  // tldts leaves non-ASCII hosts as they are; punycode them so that `münchen.de` and
+  // `xn--mnchen-3ya.de` agree.
+  if (!/^[\x20-\x7e]*$/.test(s)) {
+    const slash = s.search(/[/?#]/);
+    const scheme = s.indexOf('://');
+    const start = scheme >= 0 && (slash < 0 || scheme < slash) ? scheme + 3 : 0;
+    const rest = s.slice(start);
+    const stop = rest.search(/[/?#:]/);
+    const host = stop >= 0 ? rest.slice(0, stop) : rest;
+    const ascii = domainToASCII(host);
+    if (!ascii) return '';
+    s = s.slice(0, start) + ascii + (stop >= 0 ? rest.slice(stop) : '');
+  }
+  return s;
+}
+
+function hostAndDomain(value: unknown): HostAndDomain | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  const input = hostInput(value);
+  if (!input) return undefined;
+  const parsed = parseHost(input, PARSE_OPTIONS);
+  if (parsed.isIp || !parsed.hostname) return undefined;
+  // A bare private suffix (`github.io` itself) has no registrable domain under the private rules
+  // but is a real site; fall back to the ICANN rules for it.
+  const domain = parsed.domain ?? parseHost(input, PARSE_OPTIONS_ICANN).domain;
+  return domain ? { host: parsed.hostname, domain } : undefined;
+}
+
+/**
+ * Reduces an email address, URL or host name to its registrable domain, lower-case:
+ * `https://www.shop.acme.co.uk/x` → `acme.co.uk`, `jo@mail.acme.com` → `acme.com`. Uses the public
+ * suffix list (tldts), private suffixes included, so `acme.github.io` stays `acme.github.io`.
+ * Internationalised names come back in punycode. Returns undefined for anything that is not a
+ * domain: non-strings, IP addresses, `localhost`, free text.
+ */
+export function normalizeDomain(value: unknown): string | undefined {
+  return hostAndDomain(value)?.domain;
+}
+
+function isFreeMail(hd: HostAndDomain): boolean {
+  // The list holds some providers' subdomains only (`austin.rr.com`), so check the full host too.
+  return freeMail.has(hd.domain) || freeMail.has(hd.host);
+}
+
+/**
+ * True for free-mail and disposable address providers (gmail.com, yahoo.co.uk, outlook.com,
+ * gmx.de, web.de, qq.com, … from the `email-providers` list): their domain says nothing about the
+ * sender's company. Accepts a domain, a host (`mail.yahoo.com`) or an email address.
+ */
+export function isFreeMailDomain(domain: string): boolean {
+  const hd = hostAndDomain(domain);
+  if (hd) return isFreeMail(hd);
+  return typeof domain === 'string' && freeMail.has(domain.trim().toLowerCase());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Company names
+// ---------------------------------------------------------------------------------------------
+
+/** Trailing words that only state a legal form. Matched after dots are removed ("S.A." → "sa"). */
+const LEGAL_SUFFIXES: ReadonlySet<string> = new Set(
+  (
+    'inc incorporated llc ltd limited gmbh mbh ag sa sas sarl bv nv plc corp corporation co ' +
+    'company pty srl spa oy oyj ab as asa aps kk kg kgaa ohg gbr ug lp llp pllc pte bhd sdn ' +
+    'se sl sau sro doo kft zrt ltda lda sac sca spzoo'
+  ).split(' '),
+);
+/** Legal forms written as several words after punctuation is removed ("sp. z o.o.", "S. A."). */
+const LEGAL_SUFFIX_PHRASES: ReadonlyArray<readonly string[]> = [
+  ['sp', 'z', 'oo'],
+  ['s', 'a', 's'],
+  ['s', 'r', 'l'],
+  ['s', 'p', 'a'],
+  ['s', 'a'],
+  ['s', 'l'],
+  ['b', 'v'],
+  ['n', 'v'],
+];
+/** Letters NFKD does not decompose into a base letter plus a mark. */
+const FOLDED_LETTERS: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ł: 'l',
+  ı: 'i',
+};
+
+/**
+ * Normalises a company name for comparison: "ACME Holdings, Inc." → "acme holdings",
+ * "Société Générale S.A." → "societe generale", "The Johnson & Johnson Company" → "johnson and
+ * johnson". Lower-cases; removes diacritics, apostrophes and dots (so "S.A." and "SA" agree);
+ * turns other punctuation into spaces; writes "&" and "+" as "and"; drops a leading or trailing
+ * "the" and trailing legal forms (inc, llc, ltd, gmbh, ag, sa, sarl, bv, plc, corp, co, pty,
+ * sdn bhd, sp z oo, …), repeatedly ("GmbH & Co. KG"), but never the last remaining word, so
+ * "The Limited" stays "limited". Returns undefined for non-strings and names with no letters or
+ * digits.
+ */
+export function normalizeCompanyName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const folded = value
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[ßæœøđðþłı]/g, (c) => FOLDED_LETTERS[c] ?? c)
+    .replace(/['’‘`´.]+/g, '')
+    .replace(/[&+]/g, ' and ');
+  const tokens = folded.split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
+  if (tokens.length === 0) return undefined;
+  if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
+  for (;;) {
+    if (tokens.length <= 1) break;
+    const last = tokens[tokens.length - 1] as string;
+    // "and" is left dangling by "Smith & Co." once "co" is gone.
+    if (last === 'the' || last === 'and' || LEGAL_SUFFIXES.has(last)) {
+      tokens.pop();
+      continue;
+    }
+    const phrase = LEGAL_SUFFIX_PHRASES.find(
+      (p) =>
+        p.length < tokens.length && p.every((w, i) => tokens[tokens.length - p.length + i] === w),
+    );
+    if (!phrase) break;
+    tokens.length -= phrase.length;
+  }
+  return tokens.join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Similarity
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Jaro similarity of `a` and `b` (both at most {@link MAX_FUZZY_LENGTH} long), using `flags`
+ * (2 × MAX_FUZZY_LENGTH bytes) as scratch so that scoring a candidate allocates nothing.
+ */
+function jaro(a: string, b: string, flags: Uint8Array): number {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0 || m === 0) return 0;
+  const window = Math.max(0, (Math.max(n, m) >> 1) - 1);
+  flags.fill(0, 0, n);
+  flags.fill(0, MAX_FUZZY_LENGTH, MAX_FUZZY_LENGTH + m);
+  let matches = 0;
+  for (let i = 0; i < n; i++) {
+    const c = a.charCodeAt(i);
+    const hi = Math.min(m - 1, i + window);
+    for (let j = Math.max(0, i - window); j <= hi; j++) {
+      if (flags[MAX_FUZZY_LENGTH + j] === 0 && b.charCodeAt(j) === c) {
+        flags[i] = 1;
+        flags[MAX_FUZZY_LENGTH + j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let halfTranspositions = 0;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (flags[i] === 0) continue;
+    while (flags[MAX_FUZZY_LENGTH + k] === 0) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) halfTranspositions++;
+    k++;
+  }
+  return (matches / n + matches / m + (matches - halfTranspositions / 2) / matches) / 3;
+}
+
+/**
+ * Highest similarity two strings of these lengths can reach: Jaro's when every letter of the
+ * shorter is matched, which is never below Levenshtein's best (min/max).
+ */
+function similarityUpperBound(n: number, m: number): number {
+  return (2 + Math.min(n, m) / Math.max(n, m)) / 3;
+}
+
+/** The fuzzy score: the larger of Jaro and normalised Levenshtein similarity (see module comment). */
+function similarity(a: string, b: string, flags: Uint8Array): number {
+  const byEdits = 1 - levenshtein(a, b) / Math.max(a.length, b.length);
+  return Math.max(jaro(a, b, flags), byEdits);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deletion-neighbourhood hashing
+// ---------------------------------------------------------------------------------------------
+
+/*
+ * Polynomial hash H(s) = Σ s[k]·B^(n−1−k) mod 2^32. Deleting s[i] gives
+ * H − B^(n−1−i)·(P_i·(B−1) + s[i]), where P_i is the hash of s[0..i): one multiply per variant,
+ * no substring. Collisions only add a candidate that scoring then rejects.
+ */
+const HASH_BASE = 0x01000193;
+const HASH_POWERS = (() => {
+  const powers = new Int32Array(MAX_FUZZY_LENGTH + 1);
+  powers[0] = 1;
+  for (let i = 1; i <= MAX_FUZZY_LENGTH; i++)
+    powers[i] = Math.imul(powers[i - 1] as number, HASH_BASE);
+  return powers;
+})();
+
+/** murmur3's finaliser: the raw polynomial's low bits (used as bucket index) mix poorly. */
+function finalizeHash(h: number, length: number): number {
+  h ^= Math.imul(length, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Calls `visit` with the hash of `s` and of each distinct one-deletion variant of `s`. */
+function forEachDeletionHash(s: string, visit: (hash: number) => void): void {
+  const n = s.length;
+  let full = 0;
+  for (let i = 0; i < n; i++) full = (Math.imul(full, HASH_BASE) + s.charCodeAt(i)) | 0;
+  visit(finalizeHash(full, n));
+  let prefix = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    // Deleting either letter of a double ("ll") gives the same string: hash it once.
+    if (i === 0 || s.charCodeAt(i - 1) !== c) {
+      const removed = Math.imul(
+        HASH_POWERS[n - 1 - i] as number,
+        (Math.imul(prefix, HASH_BASE - 1) + c) | 0,
+      );
+      visit(finalizeHash((full - removed) | 0, n - 1));
+    }
+    prefix = (Math.imul(prefix, HASH_BASE) + c) | 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index
+// ---------------------------------------------------------------------------------------------
+
+/** Orders accounts by preference: strategic, then owned, then smallest id. */
+function comparePreference(a: Account, b: Account): number {
+  const strategic = Number(b.strategic === true) - Number(a.strategic === true);
+  if (strategic !== 0) return strategic;
+  const owned = Number(hasOwner(b)) - Number(hasOwner(a));
+  if (owned !== 0) return owned;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function hasOwner(a: Account): boolean {
+  return typeof a.ownerId === 'string' && a.ownerId.length > 0;
+}
+
+function exactMatch(account: Account, method: AccountMatchMethod): AccountMatch {
+  return Object.freeze({ account, method, score: 1 });
+}
+
+/**
+ * Builds the lookup index over a snapshot of accounts. Account domains are normalised like lead
+ * domains (an account may list URLs, hosts or `@domain`); free-mail domains among them are
+ * ignored, since a gmail.com account would capture every gmail lead. The index keeps references
+ * to the accounts and returns them as given: do not mutate them afterwards.
+ *
+ * Ties between accounts sharing a domain or name: see {@link AccountIndex}.
+ *
+ * @throws ValidationError when `fuzzyThreshold` is not a number in (0, 1].
+ */
+export function buildAccountIndex(
+  accounts: Iterable<Account>,
+  options: AccountMatchOptions = {},
+): AccountIndex {
+  const threshold = options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD;
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
+    throw new ValidationError(
+      [
+        {
+          severity: 'error',
+          path: 'fuzzyThreshold',
+          message: `must be a number in (0, 1]; got ${String(threshold)}`,
+        },
+      ],
+      'account match options',
+    );
+  }
+
+  // Sorting once by preference lets every "first one wins" below apply the tie rules.
+  const ranked = [...accounts].sort(comparePreference);
+
+  const byEmailDomain = new Map<string, AccountMatch>();
+  const byWebsiteDomain = new Map<string, AccountMatch>();
+  const byName = new Map<string, AccountMatch>();
+  /** Distinct normalised names eligible for fuzzy matching, and their preferred account. */
+  const names: string[] = [];
+  const nameAccounts: Account[] = [];
+
+  for (const account of ranked) {
+    for (const raw of account.domains ?? []) {
+      const hd = hostAndDomain(raw);
+      if (!hd || isFreeMail(hd) || byEmailDomain.has(hd.domain)) continue;
+      byEmailDomain.set(hd.domain, exactMatch(account, 'email_domain'));
+      byWebsiteDomain.set(hd.domain, exactMatch(account, 'website_domain'));
+    }
+    const name = normalizeCompanyName(account.name);
+    if (name === undefined || byName.has(name)) continue;
+    byName.set(name, exactMatch(account, 'company_name'));
+    if (name.length >= MIN_FUZZY_LENGTH && name.length <= MAX_FUZZY_LENGTH) {
+      names.push(name);
+      nameAccounts.push(account);
+    }
+  }
+
+  const deletions = buildDeletionTable(names);
+  const rareTokens = buildRareTokenIndex(names);
+  const scratch = new Uint8Array(2 * MAX_FUZZY_LENGTH);
+  const size = ranked.length;
+
+  // Running best of the fuzzy search in progress. Kept here rather than per call so that `match`
+  // creates no closures; safe because `match` is synchronous and never re-entered.
+  let query = '';
+  let best = -1;
+  let bestScore = 0;
+  // Name indexes follow preference order (built from `ranked`), so on equal scores the smaller
+  // index is the preferred account.
+  const consider = (candidate: number): void => {
+    if (candidate === best) return;
+    const name = names[candidate] as string;
+    const bound = similarityUpperBound(query.length, name.length);
+    if (bound < threshold || bound < bestScore) return;
+    const score = similarity(query, name, scratch);
+    if (score < threshold) return;
+    if (score > bestScore || (score === bestScore && candidate < best)) {
+      best = candidate;
+      bestScore = score;
+    }
+  };
+  const probe = (hash: number): void => {
+    const end = deletions.offsets[(hash & deletions.mask) + 1] as number;
+    for (let k = deletions.offsets[hash & deletions.mask] as number; k < end; k++) {
+      if (deletions.hashes[k] === hash) consider(deletions.names[k] as number);
+    }
+  };
+
+  /** Best fuzzy match for a normalised name that has no exact match. */
+  function matchFuzzy(name: string): AccountMatch | null {
+    if (name.length < MIN_FUZZY_LENGTH || name.length > MAX_FUZZY_LENGTH || names.length === 0)
+      return null;
+    query = name;
+    best = -1;
+    bestScore = 0;
+    forEachDeletionHash(name, probe);
+    if (name.includes(' ')) {
+      for (const token of name.split(' ')) {
+        const postings = rareTokens.get(token);
+        if (postings) for (const candidate of postings) consider(candidate);
+      }
+    }
+    if (best < 0) return null;
+    return Object.freeze({
+      account: nameAccounts[best] as Account,
+      method: 'company_name_fuzzy',
+      score: bestScore,
+    });
+  }
+
+  const index: AccountIndex = {
+    size,
+    match(lead) {
+      const email = hostAndDomain(lead.email);
+      if (email && !isFreeMail(email)) {
+        const found = byEmailDomain.get(email.domain);
+        if (found) return found;
+      }
+      const website = normalizeDomain(lead.website);
+      if (website !== undefined) {
+        const found = byWebsiteDomain.get(website);
+        if (found) return found;
+      }
+      const name = normalizeCompanyName(lead.company);
+      if (name === undefined) return null;
+      return byName.get(name) ?? matchFuzzy(name);
+    },
+  };
+  return Object.freeze(index);
+}
+
+interface DeletionTable {
+  mask: number;
+  /** Bucket b holds entries offsets[b] .. offsets[b+1]−1 (compressed sparse rows). */
+  offsets: Uint32Array;
+  hashes: Uint32Array;
+  names: Uint32Array;
+}
+
+/** Hash table from every name's and one-deletion variant's hash to the name's index. */
+function buildDeletionTable(names: readonly string[]): DeletionTable {
+  let total = 0;
+  for (const name of names) total += name.length + 1;
+  const hashes = new Uint32Array(total);
+  const owners = new Uint32Array(total);
+  let filled = 0;
+  names.forEach((name, i) => {
+    forEachDeletionHash(name, (hash) => {
+      hashes[filled] = hash;
+      owners[filled] = i;
+      filled++;
+    });
+  });
+  // About one entry per bucket keeps a probe to a couple of comparisons.
+  let buckets = 1;
+  while (buckets < filled) buckets *= 2;
+  const mask = buckets - 1;
+  const offsets = new Uint32Array(buckets + 1);
+  for (let k = 0; k < filled; k++) {
+    const b = ((hashes[k] as number) & mask) + 1;
+    offsets[b] = (offsets[b] as number) + 1;
+  }
+  for (let b = 0; b < buckets; b++)
+    offsets[b + 1] = (offsets[b + 1] as number) + (offsets[b] as number);
+  const cursor = offsets.slice(0, buckets);
+  const sortedHashes = new Uint32Array(filled);
+  const sortedNames = new Uint32Array(filled);
+  for (let k = 0; k < filled; k++) {
+    const hash = hashes[k] as number;
+    const at = cursor[hash & mask] as number;
+    cursor[hash & mask] = at + 1;
+    sortedHashes[at] = hash;
+    sortedNames[at] = owners[k] as number;
+  }
+  return { mask, offsets, hashes: sortedHashes, names: sortedNames };
+}
+
+/** Word → indexes of the names containing it, for words in at most RARE_TOKEN_MAX_NAMES names. */
+function buildRareTokenIndex(names: readonly string[]): ReadonlyMap<string, Uint32Array> {
+  const postings = new Map<string, number[] | null>();
+  names.forEach((name, i) => {
+    for (const token of new Set(name.split(' '))) {
+      if (token.length < MIN_TOKEN_LENGTH) continue;
+      const list = postings.get(token);
+      if (list === undefined) postings.set(token, [i]);
+      else if (list !== null) {
+        // Once too common, forget the list: it would only flood the candidates.
+        if (list.length >= RARE_TOKEN_MAX_NAMES) postings.set(token, null);
+        else list.push(i);
+      }
+    }
+  });
+  const rare = new Map<string, Uint32Array>();
+  for (const [token, list] of postings) if (list !== null) rare.set(token, Uint32Array.from(list));
+  return rare;
+}
