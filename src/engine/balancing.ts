@@ -1,0 +1,275 @@
+/**
+ * Balancing: which eligible member of a pool gets the next lead. Pure and deterministic: the
+ * pool's memory comes in as `PoolState` and a new one goes out; ties always go to member order.
+ *
+ * - round_robin: strict rotation after the cursor; a skipped member gets no make-up turn.
+ * - weighted: smooth weighted round robin (nginx), so a 2:1 pool runs A B A, never A A A B B.
+ * - least_loaded: fewest open leads, then least recently assigned.
+ * - fair_share: per-period counts relative to weight, as a fair scheduler's virtual time, with
+ *   newcomers and returning members calibrated to the pack so that they are not flooded.
+ *
+ * Pool members are assumed to have distinct owner ids (the compiler rejects duplicates) and
+ * positive weights (the schema requires them).
+ */
+import { localDayKey, localWeekKey } from './availability.ts';
+import type { Strategy } from './policy-schema.ts';
+import type { EpochMs, OwnerState, PoolState } from './types.ts';
+
+/** A pool member as the compiler lists it, in pool order. */
+export interface Member {
+  ownerId: string;
+  weight: number;
+}
+
+/** Everything a strategy needs to pick one member for one lead. */
+export interface PickInput {
+  strategy: Strategy;
+  /** Pool order: the order of rotation and of tie-breaks. */
+  members: readonly Member[];
+  /** eligible[i]: members[i] may take this lead now (available, under caps, has the skills). */
+  eligible: readonly boolean[];
+  /** This pool's memory; never mutated. */
+  state: PoolState;
+  /** Load and counters of an owner, for least_loaded. */
+  ownerState(ownerId: string): OwnerState | undefined;
+  /** fair_share: the current period key (see `periodKey`); a change resets the shares. */
+  period: string;
+}
+
+/** The chosen member, the pool's new memory and the figures that explain the choice. */
+export interface PickResult {
+  index: number;
+  /** A new object; the input state is untouched (nested records are never mutated either). */
+  state: PoolState;
+  /** For explanations: cursor, skipped members, current weights, open counts, shares, target share. */
+  figures: Record<string, unknown>;
+}
+
+/** The memory of a pool that has assigned nothing yet. */
+export function emptyPoolState(): PoolState {
+  return { cursor: -1, currentWeights: {}, virtualShares: {}, assigned: 0 };
+}
+
+/**
+ * The UTC period key fair_share counts in: day `2026-11-24`, ISO week `2026-W48`, month
+ * `2026-11`. UTC rather than an owner's zone because the period belongs to the pool, whose
+ * members may live in different zones.
+ */
+export function periodKey(period: 'day' | 'week' | 'month', now: EpochMs): string {
+  switch (period) {
+    case 'day':
+      return localDayKey('UTC', now);
+    case 'week':
+      return localWeekKey('UTC', now);
+    case 'month':
+      return localDayKey('UTC', now).slice(0, 7);
+  }
+}
+
+/**
+ * Picks the member who gets the lead, or null when nobody is eligible. Same input, same result.
+ * Every pick counts in `state.assigned`.
+ */
+export function pickMember(input: PickInput): PickResult | null {
+  const { members, eligible } = input;
+  let anyone = false;
+  for (let i = 0; i < members.length; i++) {
+    if (eligible[i] === true) {
+      anyone = true;
+      break;
+    }
+  }
+  if (!anyone) return null;
+  switch (input.strategy) {
+    case 'round_robin':
+      return pickRoundRobin(input);
+    case 'weighted':
+      return pickWeighted(input);
+    case 'least_loaded':
+      return pickLeastLoaded(input);
+    case 'fair_share':
+      return pickFairShare(input);
+  }
+}
+
+/**
+ * Rounds to 1e-9. Weights are decimals, so SWRR's current weights stay on that grid and rounding
+ * only removes floating-point noise (0.1 + 0.2) that would otherwise decide ties.
+ */
+function tidy(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+function pickRoundRobin({ members, eligible, state }: PickInput): PickResult {
+  const n = members.length;
+  // A cursor left over from a larger pool still continues the rotation instead of restarting it.
+  const from = state.cursor >= 0 ? state.cursor % n : -1;
+  const skipped: string[] = [];
+  let index = -1;
+  for (let k = 1; k <= n; k++) {
+    const i = (from + k) % n;
+    if (eligible[i] === true) {
+      index = i;
+      break;
+    }
+    skipped.push(members[i]!.ownerId);
+  }
+  // The cursor moves to the chosen member, past the skipped ones: they lose this turn for good,
+  // so someone back from lunch does not receive a burst of "owed" leads.
+  return {
+    index,
+    state: { ...state, cursor: index, assigned: state.assigned + 1 },
+    figures: { cursor: state.cursor, nextCursor: index, skipped },
+  };
+}
+
+function pickWeighted({ members, eligible, state }: PickInput): PickResult {
+  const current: Record<string, number> = {};
+  let total = 0;
+  let index = -1;
+  let best = -Infinity;
+  for (let i = 0; i < members.length; i++) {
+    const { ownerId, weight } = members[i]!;
+    let w = state.currentWeights[ownerId] ?? 0;
+    // Ineligible members keep their current weight: no credit piles up while they are away.
+    if (eligible[i] === true) {
+      w = tidy(w + weight);
+      total += weight;
+      if (w > best) {
+        best = w;
+        index = i;
+      }
+    }
+    current[ownerId] = w;
+  }
+  const chosen = members[index]!.ownerId;
+  const after = { ...current, [chosen]: tidy(best - total) };
+  return {
+    index,
+    state: { ...state, currentWeights: after, assigned: state.assigned + 1 },
+    figures: {
+      currentWeights: current,
+      totalEligibleWeight: tidy(total),
+      chosenWeight: members[index]!.weight,
+    },
+  };
+}
+
+function pickLeastLoaded({ members, eligible, state, ownerState }: PickInput): PickResult {
+  const open: Record<string, number> = {};
+  let index = -1;
+  let bestOpen = Infinity;
+  let bestLast: EpochMs | null = null;
+  for (let i = 0; i < members.length; i++) {
+    if (eligible[i] !== true) continue;
+    const id = members[i]!.ownerId;
+    const s = ownerState(id);
+    const load = s?.open ?? 0;
+    const last = s?.lastAssignedAt ?? null;
+    open[id] = load;
+    // Tie on load: whoever waited longest, never-assigned first, then member order.
+    const better =
+      index < 0 ||
+      load < bestOpen ||
+      (load === bestOpen &&
+        last !== bestLast &&
+        (last === null || (bestLast !== null && last < bestLast)));
+    if (better) {
+      index = i;
+      bestOpen = load;
+      bestLast = last;
+    }
+  }
+  return {
+    index,
+    state: { ...state, assigned: state.assigned + 1 },
+    figures: { open, lastAssignedAt: bestLast },
+  };
+}
+
+/**
+ * Shares are sums of 1/weight (thirds, sevenths…), which floating point cannot hold exactly, so
+ * they are compared with a relative tolerance rather than rounded (rounding would drift).
+ */
+function below(a: number, b: number): boolean {
+  return a < b - 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+function pickFairShare({ members, eligible, state, period }: PickInput): PickResult {
+  const reset = state.period !== period;
+  const previous = reset ? {} : state.virtualShares;
+  // The two smallest shares among eligible members who have one, so that each member's
+  // "minimum among the others" is known without a nested loop.
+  let min1 = Infinity;
+  let min1Index = -1;
+  let min2 = Infinity;
+  // The largest single step (1/weight) in the eligible set: how far a member legitimately next in
+  // line can trail the others (see below).
+  let slack = 0;
+  for (let i = 0; i < members.length; i++) {
+    if (eligible[i] !== true) continue;
+    const { ownerId, weight } = members[i]!;
+    slack = Math.max(slack, 1 / weight);
+    const own = previous[ownerId];
+    if (own === undefined) continue;
+    if (own < min1) {
+      min2 = min1;
+      min1 = own;
+      min1Index = i;
+    } else if (own < min2) {
+      min2 = own;
+    }
+  }
+  const shares: Record<string, number> = {};
+  const lifted: Record<string, { from: number | null; to: number }> = {};
+  let anyLifted = false;
+  let index = -1;
+  let best = Infinity;
+  let totalWeight = 0;
+  for (let i = 0; i < members.length; i++) {
+    const { ownerId, weight } = members[i]!;
+    const own = previous[ownerId];
+    if (eligible[i] !== true) {
+      if (own !== undefined) shares[ownerId] = own;
+      continue;
+    }
+    totalWeight += weight;
+    const others = i === min1Index ? min2 : min1;
+    let value = own ?? 0;
+    if (others !== Infinity) {
+      if (own === undefined) {
+        // A newcomer joins at the pack's level: interleaved with the others, no make-up leads.
+        value = others;
+      } else if (below(own, others - slack)) {
+        // Back from an absence: lifted to one step behind the pack. Lifting all the way would
+        // starve a member who is merely next in line: "lowest share goes next" keeps every share
+        // within one step of the lowest, so a gap of one step is never make-up, only its turn.
+        value = others - slack;
+      }
+      if (own === undefined || value !== own) {
+        lifted[ownerId] = { from: own === undefined ? null : tidy(own), to: tidy(value) };
+        anyLifted = true;
+      }
+    }
+    shares[ownerId] = value;
+    if (index < 0 || below(value, best)) {
+      best = value;
+      index = i;
+    }
+  }
+  const chosen = members[index]!;
+  const after = { ...shares, [chosen.ownerId]: best + 1 / chosen.weight };
+  // Members the pool has not seen this period are recorded (at 0 or the pack's level) so that a
+  // later pick tells a real newcomer apart from someone who simply has not had a turn yet.
+  return {
+    index,
+    state: { ...state, virtualShares: after, period, assigned: state.assigned + 1 },
+    figures: {
+      period,
+      periodReset: reset,
+      virtualShares: Object.fromEntries(Object.entries(shares).map(([id, v]) => [id, tidy(v)])),
+      ...(anyLifted ? { lifted } : {}),
+      targetShare: tidy(chosen.weight / totalWeight),
+    },
+  };
+}
