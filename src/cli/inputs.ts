@@ -67,7 +67,7 @@ export function contentHash(text: string): string {
 
 export function readPolicyDocument(file: string): { raw: unknown; text: string } {
   const text = read(file);
-  const raw = withFile(file, () => parsePolicyText(text, formatOf(file, ['yaml', 'json'], 'yaml')));
+  const raw = withFile(file, () => parsePolicyText(text, formatOf<'yaml' | 'json'>(file, ['yaml', 'json'], 'yaml')));
   return { raw, text };
 }
 
