@@ -130,6 +130,7 @@ describe('pickMember', () => {
           state,
           ownerState: () => undefined,
           period: '',
+          explain: true,
         })?.index,
       ).toBe(2);
     });
@@ -156,6 +157,7 @@ describe('pickMember', () => {
         state,
         ownerState: () => undefined,
         period: '',
+        explain: true,
       })!;
       expect(r.index).toBe(0);
       expect(r.state.currentWeights).toEqual({ A: 1, B: -1 }); // A: 1 + 2 − 2 (only A's weight was in play)
@@ -186,6 +188,7 @@ describe('pickMember', () => {
           state: emptyPoolState(),
           ownerState: (id) => states[id],
           period: '',
+          explain: true,
         })!.index;
       expect(pick({ A: load(3, 1), B: load(1, 9), C: load(2, 0), D: load(5, null) })).toBe(1);
       expect(pick({ A: load(1, 5), B: load(1, null), C: load(1, 2), D: load(1, null) })).toBe(1); // B and D never assigned: B first in order
@@ -209,6 +212,7 @@ describe('pickMember', () => {
         state: emptyPoolState(),
         ownerState: (id) => (id === 'A' ? load(2, 1) : undefined),
         period: '',
+        explain: true,
       })!;
       expect(r.figures).toEqual({ open: { A: 2, C: 0, D: 0 }, lastAssignedAt: null });
     });
@@ -229,6 +233,7 @@ describe('pickMember', () => {
         state,
         ownerState: () => undefined,
         period,
+        explain: true,
       })!;
 
     it('gives the lead to the smallest share relative to weight', () => {
@@ -427,21 +432,19 @@ describe('balancing properties', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...STRATEGIES),
-        fc
-          .array(weightArb, { minLength: 1, maxLength: 8 })
-          .chain((weights) =>
-            fc.tuple(
-              fc.constant(weights),
-              fc.array(
-                fc.array(fc.boolean(), { minLength: weights.length, maxLength: weights.length }),
-                { maxLength: 60 },
-              ),
-              fc.array(fc.constantFrom('2026-W47', '2026-W48', '2026-W49'), {
-                minLength: 60,
-                maxLength: 60,
-              }),
+        fc.array(weightArb, { minLength: 1, maxLength: 8 }).chain((weights) =>
+          fc.tuple(
+            fc.constant(weights),
+            fc.array(
+              fc.array(fc.boolean(), { minLength: weights.length, maxLength: weights.length }),
+              { maxLength: 60 },
             ),
+            fc.array(fc.constantFrom('2026-W47', '2026-W48', '2026-W49'), {
+              minLength: 60,
+              maxLength: 60,
+            }),
           ),
+        ),
         (strategy, [weights, eligibility, periods]) => {
           const { results } = simulate(
             strategy,

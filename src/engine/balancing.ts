@@ -34,6 +34,8 @@ export interface PickInput {
   ownerState(ownerId: string): OwnerState | undefined;
   /** fair_share: the current period key (see `periodKey`); a change resets the shares. */
   period: string;
+  /** Compute `figures` for an explanation; without it they are left empty (the hot path). */
+  explain?: boolean;
 }
 
 /** The chosen member, the pool's new memory and the figures that explain the choice. */
@@ -47,7 +49,7 @@ export interface PickResult {
 
 /** The memory of a pool that has assigned nothing yet. */
 export function emptyPoolState(): PoolState {
-  return { cursor: -1, currentWeights: {}, virtualShares: {}, assigned: 0 };
+  return { cursor: -1, currentWeights: {}, virtualShares: {}, period: undefined, assigned: 0 };
 }
 
 /**
@@ -96,6 +98,38 @@ export function pickMember(input: PickInput): PickResult | null {
  * Rounds to 1e-9. Weights are decimals, so SWRR's current weights stay on that grid and rounding
  * only removes floating-point noise (0.1 + 0.2) that would otherwise decide ties.
  */
+/**
+ * The pool's memory after one more assignment. Written out field by field: `{ ...state, x }`
+ * takes V8 a slow path several times the cost of a literal, and this runs for every decision.
+ */
+function nextState(
+  state: PoolState,
+  change: Partial<Pick<PoolState, 'cursor' | 'currentWeights' | 'virtualShares' | 'period'>>,
+): PoolState {
+  return {
+    cursor: change.cursor ?? state.cursor,
+    currentWeights: change.currentWeights ?? state.currentWeights,
+    virtualShares: change.virtualShares ?? state.virtualShares,
+    period: change.period ?? state.period,
+    assigned: state.assigned + 1,
+  };
+}
+
+function keyCount(record: Record<string, number>): number {
+  let n = 0;
+  for (const _ in record) n++;
+  return n;
+}
+
+/** Forgets owners who left the pool, so the memory does not grow with turnover. */
+function dropFormerMembers(record: Record<string, number>, members: readonly Member[]): void {
+  const ids = new Set(members.map((m) => m.ownerId));
+  for (const id of Object.keys(record)) if (!ids.has(id)) delete record[id];
+}
+
+/** Shared empty figures for picks made without an explanation. */
+const NO_FIGURES: Record<string, unknown> = Object.freeze({});
+
 function tidy(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
@@ -118,13 +152,15 @@ function pickRoundRobin({ members, eligible, state }: PickInput): PickResult {
   // so someone back from lunch does not receive a burst of "owed" leads.
   return {
     index,
-    state: { ...state, cursor: index, assigned: state.assigned + 1 },
+    state: nextState(state, { cursor: index }),
     figures: { cursor: state.cursor, nextCursor: index, skipped },
   };
 }
 
-function pickWeighted({ members, eligible, state }: PickInput): PickResult {
-  const current: Record<string, number> = {};
+function pickWeighted({ members, eligible, state, explain }: PickInput): PickResult {
+  // Cloning the previous weights and overwriting them is far cheaper than building a many-keyed
+  // object key by key; keys of former members are dropped below only when there are any.
+  const current: Record<string, number> = { ...state.currentWeights };
   let total = 0;
   let index = -1;
   let best = -Infinity;
@@ -142,21 +178,26 @@ function pickWeighted({ members, eligible, state }: PickInput): PickResult {
     }
     current[ownerId] = w;
   }
+  if (keyCount(current) > members.length) dropFormerMembers(current, members);
   const chosen = members[index]!.ownerId;
-  const after = { ...current, [chosen]: tidy(best - total) };
+  const figures = explain
+    ? {
+        currentWeights: { ...current },
+        totalEligibleWeight: tidy(total),
+        chosenWeight: members[index]!.weight,
+      }
+    : NO_FIGURES;
+  // `current` is this call's own object: it becomes the new state without another copy.
+  current[chosen] = tidy(best - total);
   return {
     index,
-    state: { ...state, currentWeights: after, assigned: state.assigned + 1 },
-    figures: {
-      currentWeights: current,
-      totalEligibleWeight: tidy(total),
-      chosenWeight: members[index]!.weight,
-    },
+    state: nextState(state, { currentWeights: current }),
+    figures,
   };
 }
 
-function pickLeastLoaded({ members, eligible, state, ownerState }: PickInput): PickResult {
-  const open: Record<string, number> = {};
+function pickLeastLoaded({ members, eligible, state, ownerState, explain }: PickInput): PickResult {
+  const open: Record<string, number> | undefined = explain ? {} : undefined;
   let index = -1;
   let bestOpen = Infinity;
   let bestLast: EpochMs | null = null;
@@ -166,7 +207,7 @@ function pickLeastLoaded({ members, eligible, state, ownerState }: PickInput): P
     const s = ownerState(id);
     const load = s?.open ?? 0;
     const last = s?.lastAssignedAt ?? null;
-    open[id] = load;
+    if (open) open[id] = load;
     // Tie on load: whoever waited longest, never-assigned first, then member order.
     const better =
       index < 0 ||
@@ -182,8 +223,8 @@ function pickLeastLoaded({ members, eligible, state, ownerState }: PickInput): P
   }
   return {
     index,
-    state: { ...state, assigned: state.assigned + 1 },
-    figures: { open, lastAssignedAt: bestLast },
+    state: nextState(state, {}),
+    figures: open ? { open, lastAssignedAt: bestLast } : NO_FIGURES,
   };
 }
 
@@ -195,7 +236,7 @@ function below(a: number, b: number): boolean {
   return a < b - 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-function pickFairShare({ members, eligible, state, period }: PickInput): PickResult {
+function pickFairShare({ members, eligible, state, period, explain }: PickInput): PickResult {
   const reset = state.period !== period;
   const previous = reset ? {} : state.virtualShares;
   // The two smallest shares among eligible members who have one, so that each member's
@@ -220,7 +261,8 @@ function pickFairShare({ members, eligible, state, period }: PickInput): PickRes
       min2 = own;
     }
   }
-  const shares: Record<string, number> = {};
+  // A clone of the previous shares, overwritten in place (see pickWeighted).
+  const shares: Record<string, number> = { ...previous };
   const lifted: Record<string, { from: number | null; to: number }> = {};
   let anyLifted = false;
   let index = -1;
@@ -257,19 +299,24 @@ function pickFairShare({ members, eligible, state, period }: PickInput): PickRes
       index = i;
     }
   }
+  if (keyCount(shares) > members.length) dropFormerMembers(shares, members);
   const chosen = members[index]!;
-  const after = { ...shares, [chosen.ownerId]: best + 1 / chosen.weight };
+  const figures = explain
+    ? {
+        period,
+        periodReset: reset,
+        virtualShares: Object.fromEntries(Object.entries(shares).map(([id, v]) => [id, tidy(v)])),
+        ...(anyLifted ? { lifted } : {}),
+        targetShare: tidy(chosen.weight / totalWeight),
+      }
+    : NO_FIGURES;
   // Members the pool has not seen this period are recorded (at 0 or the pack's level) so that a
   // later pick tells a real newcomer apart from someone who simply has not had a turn yet.
+  // `shares` is this call's own object: it becomes the new state without another copy.
+  shares[chosen.ownerId] = best + 1 / chosen.weight;
   return {
     index,
-    state: { ...state, virtualShares: after, period, assigned: state.assigned + 1 },
-    figures: {
-      period,
-      periodReset: reset,
-      virtualShares: Object.fromEntries(Object.entries(shares).map(([id, v]) => [id, tidy(v)])),
-      ...(anyLifted ? { lifted } : {}),
-      targetShare: tidy(chosen.weight / totalWeight),
-    },
+    state: nextState(state, { virtualShares: shares, period }),
+    figures,
   };
 }

@@ -4,10 +4,22 @@
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { compileCondition, parseCondition, type CompiledCondition } from './conditions.ts';
-import { compileTerritories, findTerritoryOverlaps, normalizeCountry, normalizeState, type CompiledTerritories } from './geo.ts';
+import {
+  compileCondition,
+  FieldLayout,
+  parseCondition,
+  type CompiledCondition,
+} from './conditions.ts';
+import {
+  compileTerritories,
+  findTerritoryOverlaps,
+  normalizeCountry,
+  normalizeState,
+  type CompiledTerritories,
+} from './geo.ts';
 import type { Member } from './balancing.ts';
 import { joinPath, ValidationError, type PolicyIssue } from './issues.ts';
+import { compileLeadFieldReader, type LeadFieldReader } from './lead-fields.ts';
 import {
   policySchema,
   type AvailabilityMode,
@@ -40,6 +52,8 @@ export interface SkillRequirement {
   skill: 'languages' | 'products' | 'segments';
   /** Lead field to read the value from, or undefined when `value` is a literal. */
   field?: string;
+  /** The field's slot in the policy's field layout. */
+  slot?: number;
   value?: string;
 }
 
@@ -62,6 +76,8 @@ export interface CompiledPolicy {
   queues: ReadonlySet<string>;
   defaultQueue?: string;
   territories: CompiledTerritories;
+  /** Reads the fields the policy's conditions and skill requirements use, by slot. */
+  fields: LeadFieldReader;
   /** Whether any rule reads `account.*` or targets the account owner: account matching is skipped otherwise. */
   usesAccounts: boolean;
   poolIds(): string[];
@@ -92,7 +108,10 @@ export function parsePolicyText(text: string, format: 'yaml' | 'json' = 'yaml'):
 export function zodIssues(error: z.ZodError, base = ''): PolicyIssue[] {
   return error.issues.map((issue) => ({
     severity: 'error' as const,
-    path: issue.path.reduce<string>((p, k) => joinPath(p, typeof k === 'number' ? k : String(k)), base),
+    path: issue.path.reduce<string>(
+      (p, k) => joinPath(p, typeof k === 'number' ? k : String(k)),
+      base,
+    ),
     message: issue.message,
   }));
 }
@@ -116,7 +135,8 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     issues.push({
       severity: 'warning',
       path: 'default_queue',
-      message: 'no default queue: a lead that no rule places will be unroutable; add e.g. `default_queue: triage`',
+      message:
+        'no default queue: a lead that no rule places will be unroutable; add e.g. `default_queue: triage`',
     });
 
   const pools = new Map<string, CompiledPool>();
@@ -128,14 +148,22 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     pool.members.forEach((m, i) => {
       const member = typeof m === 'string' ? { owner: m, weight: 1, skills: undefined } : m;
       if (seen.has(member.owner)) {
-        issues.push({ severity: 'error', path: joinPath(joinPath(path, 'members'), i), message: `owner "${member.owner}" is listed twice` });
+        issues.push({
+          severity: 'error',
+          path: joinPath(joinPath(path, 'members'), i),
+          message: `owner "${member.owner}" is listed twice`,
+        });
       }
       seen.add(member.owner);
       members.push({ ownerId: member.owner, weight: member.weight });
       memberSkills.push(member.skills ? lowerSkills(member.skills) : undefined);
     });
     if (members.length === 0) {
-      issues.push({ severity: 'warning', path: joinPath(path, 'members'), message: 'empty pool: every lead sent here falls through to the next fallback' });
+      issues.push({
+        severity: 'warning',
+        path: joinPath(path, 'members'),
+        message: 'empty pool: every lead sent here falls through to the next fallback',
+      });
     }
     pools.set(poolId, {
       id: poolId,
@@ -148,6 +176,7 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
   }
 
   const rules: CompiledRule[] = [];
+  const layout = new FieldLayout();
   const ruleIds = new Map<string, number>();
   let catchAll: CompiledRule | undefined;
   let usesAccounts = false;
@@ -155,20 +184,38 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     const path = joinPath('rules', index);
     const earlier = ruleIds.get(rule.id);
     if (earlier !== undefined) {
-      issues.push({ severity: 'error', path: joinPath(path, 'id'), message: `duplicate rule id "${rule.id}" (also rules[${earlier}])` });
+      issues.push({
+        severity: 'error',
+        path: joinPath(path, 'id'),
+        message: `duplicate rule id "${rule.id}" (also rules[${earlier}])`,
+      });
     }
     ruleIds.set(rule.id, index);
     const when = normalizeConditionValues(rule.when, joinPath(path, 'when'), issues);
     const node = parseCondition(when, joinPath(path, 'when'), issues);
-    const condition = compileCondition(node);
+    const condition = compileCondition(node, layout);
     const chain = [rule.assign, ...rule.fallback].map((t, step) =>
-      compileTarget(t, step === 0 ? joinPath(path, 'assign') : joinPath(joinPath(path, 'fallback'), step - 1), pools, queues, issues),
+      compileTarget(
+        t,
+        step === 0 ? joinPath(path, 'assign') : joinPath(joinPath(path, 'fallback'), step - 1),
+        pools,
+        queues,
+        issues,
+      ),
     );
     if (rule.park_queue && !queues.has(rule.park_queue)) {
-      issues.push({ severity: 'error', path: joinPath(path, 'park_queue'), message: unknownQueue(rule.park_queue, queues) });
+      issues.push({
+        severity: 'error',
+        path: joinPath(path, 'park_queue'),
+        message: unknownQueue(rule.park_queue, queues),
+      });
     }
     if (rule.availability === 'park' && !rule.park_queue && !doc.default_queue) {
-      issues.push({ severity: 'error', path: joinPath(path, 'park_queue'), message: 'a parking rule needs `park_queue` or the policy\'s `default_queue`' });
+      issues.push({
+        severity: 'error',
+        path: joinPath(path, 'park_queue'),
+        message: "a parking rule needs `park_queue` or the policy's `default_queue`",
+      });
     }
     const compiled: CompiledRule = {
       id: rule.id,
@@ -177,7 +224,7 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
       chain: chain.filter((t): t is CompiledTarget => t !== undefined),
       availability: rule.availability,
       parkQueue: rule.park_queue ?? doc.default_queue,
-      requirements: compileRequirements(rule),
+      requirements: compileRequirements(rule, layout),
     };
     if (catchAll) {
       issues.push({
@@ -188,7 +235,10 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     } else if (condition.isCatchAll) {
       catchAll = compiled;
     }
-    if (condition.fields.some((f) => f.startsWith('account.')) || chain.some((t) => t?.kind === 'account_owner')) {
+    if (
+      condition.fields.some((f) => f.startsWith('account.')) ||
+      chain.some((t) => t?.kind === 'account_owner')
+    ) {
       usesAccounts = true;
     }
     rules.push(compiled);
@@ -203,12 +253,14 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     queues,
     defaultQueue: doc.default_queue,
     territories,
+    fields: compileLeadFieldReader(layout.names, territories),
     usesAccounts,
     poolIds: () => [...pools.keys()],
     ownerIds: () => {
       const ids = new Set<string>();
       for (const pool of pools.values()) for (const m of pool.members) ids.add(m.ownerId);
-      for (const rule of rules) for (const t of rule.chain) if (t.kind === 'owner') ids.add(t.ownerId);
+      for (const rule of rules)
+        for (const t of rule.chain) if (t.kind === 'owner') ids.add(t.ownerId);
       return [...ids];
     },
   };
@@ -216,7 +268,10 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
 }
 
 /** Compiles or throws a ValidationError with every error; warnings are returned alongside. */
-export function compilePolicyOrThrow(raw: unknown, options: { version: string }): { policy: CompiledPolicy; warnings: PolicyIssue[] } {
+export function compilePolicyOrThrow(
+  raw: unknown,
+  options: { version: string },
+): { policy: CompiledPolicy; warnings: PolicyIssue[] } {
   const { policy, issues } = compilePolicy(raw, options);
   if (!policy) throw new ValidationError(issues, 'policy');
   return { policy, warnings: issues };
@@ -235,10 +290,15 @@ function compileTarget(
   if (target === 'sticky' || (typeof target === 'object' && 'sticky' in target)) {
     return { kind: 'sticky', label: 'owner of an earlier lead with the same email' };
   }
-  if ('owner' in target) return { kind: 'owner', ownerId: target.owner, label: `owner ${target.owner}` };
+  if ('owner' in target)
+    return { kind: 'owner', ownerId: target.owner, label: `owner ${target.owner}` };
   if ('queue' in target) {
     if (!queues.has(target.queue)) {
-      issues.push({ severity: 'error', path: joinPath(path, 'queue'), message: unknownQueue(target.queue, queues) });
+      issues.push({
+        severity: 'error',
+        path: joinPath(path, 'queue'),
+        message: unknownQueue(target.queue, queues),
+      });
       return undefined;
     }
     return { kind: 'queue', queueId: target.queue, label: `queue ${target.queue}` };
@@ -262,21 +322,28 @@ function unknownQueue(queue: string, queues: Set<string>): string {
 
 const SINGULAR = { languages: 'language', products: 'product', segments: 'segment' } as const;
 
-function compileRequirements(rule: RuleDoc): SkillRequirement[] {
+function compileRequirements(rule: RuleDoc, layout: FieldLayout): SkillRequirement[] {
   const out: SkillRequirement[] = [];
   for (const skill of ['languages', 'products', 'segments'] as const) {
     const req = rule.require?.[skill];
     if (req === undefined) continue;
-    if (req === true) out.push({ skill, field: SINGULAR[skill] });
-    else if (typeof req === 'string') out.push({ skill, value: req.trim().toLowerCase() });
-    else out.push({ skill, field: req.field });
+    if (typeof req === 'string') {
+      out.push({ skill, value: req.trim().toLowerCase() });
+    } else {
+      const field = req === true ? SINGULAR[skill] : req.field;
+      out.push({ skill, field, slot: layout.slotOf(field) });
+    }
   }
   return out;
 }
 
 function lowerSkills(s: Skills): Skills {
   const lower = (l?: readonly string[]) => l?.map((v) => v.trim().toLowerCase());
-  return { languages: lower(s.languages), products: lower(s.products), segments: lower(s.segments) };
+  return {
+    languages: lower(s.languages),
+    products: lower(s.products),
+    segments: lower(s.segments),
+  };
 }
 
 function toCaps(c: { max_open?: number; max_per_day?: number; max_per_week?: number }): Caps {
@@ -291,24 +358,37 @@ const VALUE_OPERATORS = new Set(['eq', 'ne', 'in', 'not_in']);
  * and an unknown country is an error rather than a rule that silently never matches.
  */
 function normalizeConditionValues(when: unknown, path: string, issues: PolicyIssue[]): unknown {
-  if (Array.isArray(when)) return when.map((w, i) => normalizeConditionValues(w, joinPath(path, i), issues));
+  if (Array.isArray(when))
+    return when.map((w, i) => normalizeConditionValues(w, joinPath(path, i), issues));
   if (!when || typeof when !== 'object') return when;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(when)) {
     const p = joinPath(path, key);
-    if (key === 'all' || key === 'any' || key === 'not') out[key] = normalizeConditionValues(value, p, issues);
-    else if (key === 'country' || key === 'state') out[key] = normalizeClause(key, value, p, issues);
+    if (key === 'all' || key === 'any' || key === 'not')
+      out[key] = normalizeConditionValues(value, p, issues);
+    else if (key === 'country' || key === 'state')
+      out[key] = normalizeClause(key, value, p, issues);
     else out[key] = value;
   }
   return out;
 }
 
-function normalizeClause(field: 'country' | 'state', value: unknown, path: string, issues: PolicyIssue[]): unknown {
+function normalizeClause(
+  field: 'country' | 'state',
+  value: unknown,
+  path: string,
+  issues: PolicyIssue[],
+): unknown {
   const one = (v: unknown, p: string): unknown => {
     if (typeof v !== 'string') return v;
     if (field === 'country') {
       const iso = normalizeCountry(v);
-      if (!iso) issues.push({ severity: 'error', path: p, message: `unknown country "${v}"; use a name, ISO-2 or ISO-3 code` });
+      if (!iso)
+        issues.push({
+          severity: 'error',
+          path: p,
+          message: `unknown country "${v}"; use a name, ISO-2 or ISO-3 code`,
+        });
       return iso ?? v;
     }
     // A bare state code is ambiguous without a country; `US-CA` style is taken as is, and US or
@@ -321,7 +401,11 @@ function normalizeClause(field: 'country' | 'state', value: unknown, path: strin
     const out: Record<string, unknown> = {};
     for (const [op, v] of Object.entries(value)) {
       const p = joinPath(path, op);
-      out[op] = VALUE_OPERATORS.has(op) ? (Array.isArray(v) ? v.map((x, i) => one(x, joinPath(p, i))) : one(v, p)) : v;
+      out[op] = VALUE_OPERATORS.has(op)
+        ? Array.isArray(v)
+          ? v.map((x, i) => one(x, joinPath(p, i)))
+          : one(v, p)
+        : v;
     }
     return out;
   }

@@ -81,8 +81,35 @@ export type ConditionNode =
       readonly caseSensitive: boolean;
     };
 
-/** The record a condition reads: the lead's attributes plus derived fields, by flat name. */
-export type Fields = Readonly<Record<string, unknown>>;
+/**
+ * What a condition reads: the lead's attributes and derived fields, one slot per field name, as
+ * laid out by the policy's `FieldLayout`. An array indexed by compile-time slots instead of a
+ * record keyed by name: building a many-keyed record per lead and looking names up in it cost more
+ * than evaluating the rules themselves.
+ */
+export type Fields = readonly unknown[];
+
+/** Assigns each field name a slot in the `Fields` array; shared by every condition of a policy. */
+export class FieldLayout {
+  readonly names: string[] = [];
+  private readonly slots = new Map<string, number>();
+
+  /** The slot of `name`, assigned on first use. */
+  slotOf(name: string): number {
+    let slot = this.slots.get(name);
+    if (slot === undefined) {
+      slot = this.names.length;
+      this.slots.set(name, slot);
+      this.names.push(name);
+    }
+    return slot;
+  }
+
+  /** The field values of a record keyed by name (own properties only), in slot order. */
+  valuesOf(record: Readonly<Record<string, unknown>>): unknown[] {
+    return this.names.map((name) => (Object.hasOwn(record, name) ? record[name] : undefined));
+  }
+}
 
 /** A condition ready to evaluate. */
 export interface CompiledCondition {
@@ -97,6 +124,8 @@ export interface CompiledCondition {
   readonly fields: readonly string[];
   /** True when the condition holds for every record (absent, `{}`, or only such parts). */
   readonly isCatchAll: boolean;
+  /** Where each field's value sits in `Fields`; `layout.valuesOf(record)` builds them from a record. */
+  readonly layout: FieldLayout;
 }
 
 const MAX_PATTERN_LENGTH = 500;
@@ -730,7 +759,7 @@ type Test = (f: Fields) => boolean;
 interface OperatorTest {
   str: (s: string) => boolean;
   any: (v: unknown) => boolean;
-  bind: (field: string) => Test;
+  bind: (slot: number) => Test;
 }
 
 function isPresentElement(v: unknown): boolean {
@@ -749,9 +778,9 @@ function isPresent(v: unknown): boolean {
 function genericBind(
   str: (s: string) => boolean,
   any: (v: unknown) => boolean,
-): (field: string) => Test {
-  return (field) => (f) => {
-    const v = f[field];
+): (slot: number) => Test {
+  return (slot) => (f) => {
+    const v = f[slot];
     return typeof v === 'string' ? str(v) : any(v);
   };
 }
@@ -781,8 +810,8 @@ function negative(test: OperatorTest): OperatorTest {
   return {
     str: (s) => !str(s),
     any: (v) => !any(v),
-    bind: (field) => {
-      const inner = bind(field);
+    bind: (slot) => {
+      const inner = bind(slot);
       return (f) => !inner(f);
     },
   };
@@ -828,8 +857,8 @@ function equalityOperator(values: readonly Scalar[], caseSensitive: boolean): Op
     const t = texts[0]!;
     const op = positive((s) => equalsFold(s, t), onOther);
     const any = op.any;
-    op.bind = (field) => (f) => {
-      const v = f[field];
+    op.bind = (slot) => (f) => {
+      const v = f[slot];
       return typeof v === 'string' ? equalsFold(v, t) : any(v);
     };
     return op;
@@ -838,8 +867,8 @@ function equalityOperator(values: readonly Scalar[], caseSensitive: boolean): Op
     const set = new FoldedSet(texts);
     const op = positive((s) => set.has(s), onOther);
     const any = op.any;
-    op.bind = (field) => (f) => {
-      const v = f[field];
+    op.bind = (slot) => (f) => {
+      const v = f[slot];
       return typeof v === 'string' ? set.has(v) : any(v);
     };
     return op;
@@ -848,8 +877,8 @@ function equalityOperator(values: readonly Scalar[], caseSensitive: boolean): Op
     const b = values[0];
     const op = positive((s) => (booleanBitOf(s) & bitsForOther) !== 0, onOther);
     const any = op.any;
-    op.bind = (field) => (f) => {
-      const v = f[field];
+    op.bind = (slot) => (f) => {
+      const v = f[slot];
       return typeof v === 'boolean' ? v === b : any(v);
     };
     return op;
@@ -892,7 +921,7 @@ function textOperator(str: (s: string) => boolean): OperatorTest {
  */
 function numericOperator(
   compare: (n: number) => boolean,
-  bind: (any: (v: unknown) => boolean) => (field: string) => Test,
+  bind: (any: (v: unknown) => boolean) => (slot: number) => Test,
 ): OperatorTest {
   const op = positive(
     (s) => compare(numberOfText(s)),
@@ -949,8 +978,8 @@ function compileOperator(clause: OperatorClause, caseSensitive: boolean): Operat
       const x = clause.value;
       return numericOperator(
         (n) => n > x,
-        (any) => (field) => (f) => {
-          const v = f[field];
+        (any) => (slot) => (f) => {
+          const v = f[slot];
           return typeof v === 'number' ? v > x : any(v);
         },
       );
@@ -959,8 +988,8 @@ function compileOperator(clause: OperatorClause, caseSensitive: boolean): Operat
       const x = clause.value;
       return numericOperator(
         (n) => n >= x,
-        (any) => (field) => (f) => {
-          const v = f[field];
+        (any) => (slot) => (f) => {
+          const v = f[slot];
           return typeof v === 'number' ? v >= x : any(v);
         },
       );
@@ -969,8 +998,8 @@ function compileOperator(clause: OperatorClause, caseSensitive: boolean): Operat
       const x = clause.value;
       return numericOperator(
         (n) => n < x,
-        (any) => (field) => (f) => {
-          const v = f[field];
+        (any) => (slot) => (f) => {
+          const v = f[slot];
           return typeof v === 'number' ? v < x : any(v);
         },
       );
@@ -979,8 +1008,8 @@ function compileOperator(clause: OperatorClause, caseSensitive: boolean): Operat
       const x = clause.value;
       return numericOperator(
         (n) => n <= x,
-        (any) => (field) => (f) => {
-          const v = f[field];
+        (any) => (slot) => (f) => {
+          const v = f[slot];
           return typeof v === 'number' ? v <= x : any(v);
         },
       );
@@ -989,8 +1018,8 @@ function compileOperator(clause: OperatorClause, caseSensitive: boolean): Operat
       const [lo, hi] = clause.value;
       return numericOperator(
         (n) => n >= lo && n <= hi,
-        (any) => (field) => (f) => {
-          const v = f[field];
+        (any) => (slot) => (f) => {
+          const v = f[slot];
           return typeof v === 'number' ? v >= lo && v <= hi : any(v);
         },
       );
@@ -1001,7 +1030,7 @@ function compileOperator(clause: OperatorClause, caseSensitive: boolean): Operat
       const exists: OperatorTest = {
         str,
         any: isPresent,
-        bind: (field) => (f) => isPresent(f[field]),
+        bind: (slot) => (f) => isPresent(f[slot]),
       };
       return clause.value === (clause.op === 'exists') ? exists : negative(exists);
     }
@@ -1027,39 +1056,29 @@ interface CompiledNode {
   catchAll: boolean;
 }
 
-/** Own properties only: a field named `constructor` must not find Object.prototype's. */
-function needsOwnRead(field: string): boolean {
-  return field in Object.prototype;
-}
-
-function compileField(node: Extract<ConditionNode, { kind: 'field' }>): CompiledNode {
+function compileField(
+  node: Extract<ConditionNode, { kind: 'field' }>,
+  layout: FieldLayout,
+): CompiledNode {
   const { field, caseSensitive } = node;
+  const slot = layout.slotOf(field);
   const ops = node.ops.map((op) => compileOperator(op, caseSensitive));
   const texts = node.ops.map((op) => describeOperator(field, op, caseSensitive));
-  const read = needsOwnRead(field)
-    ? (f: Fields): unknown => (Object.hasOwn(f, field) ? f[field] : undefined)
-    : (f: Fields): unknown => f[field];
   const anys = ops.map((op) => op.any);
   const strs = ops.map((op) => op.str);
 
   let test: Test;
-  if (needsOwnRead(field)) {
-    test = (f) => {
-      const v = read(f);
-      for (let i = 0; i < anys.length; i++) if (!anys[i]!(v)) return false;
-      return true;
-    };
-  } else if (ops.length === 1) {
-    test = ops[0]!.bind(field);
+  if (ops.length === 1) {
+    test = ops[0]!.bind(slot);
   } else if (ops.length === 2) {
     const [{ str: s0, any: t0 }, { str: s1, any: t1 }] = ops as [OperatorTest, OperatorTest];
     test = (f) => {
-      const v = f[field];
+      const v = f[slot];
       return typeof v === 'string' ? s0(v) && s1(v) : t0(v) && t1(v);
     };
   } else {
     test = (f) => {
-      const v = f[field];
+      const v = f[slot];
       if (typeof v === 'string') {
         for (let i = 0; i < strs.length; i++) if (!strs[i]!(v)) return false;
       } else {
@@ -1071,7 +1090,7 @@ function compileField(node: Extract<ConditionNode, { kind: 'field' }>): Compiled
   return {
     test,
     explain: (f) => {
-      const v = read(f);
+      const v = f[slot];
       for (let i = 0; i < anys.length; i++)
         if (!anys[i]!(v)) return `${texts[i]!} (was ${showValue(v)})`;
       return undefined;
@@ -1167,32 +1186,37 @@ function compileNot(child: CompiledNode): CompiledNode {
   };
 }
 
-function compileNode(node: ConditionNode, fields: Set<string>): CompiledNode {
+function compileNode(node: ConditionNode, fields: Set<string>, layout: FieldLayout): CompiledNode {
   switch (node.kind) {
     case 'field':
       fields.add(node.field);
-      return compileField(node);
+      return compileField(node, layout);
     case 'all':
-      return compileAll(node.children.map((c) => compileNode(c, fields)));
+      return compileAll(node.children.map((c) => compileNode(c, fields, layout)));
     case 'any':
-      return compileAny(node.children.map((c) => compileNode(c, fields)));
+      return compileAny(node.children.map((c) => compileNode(c, fields, layout)));
     case 'not':
-      return compileNot(compileNode(node.child, fields));
+      return compileNot(compileNode(node.child, fields, layout));
   }
 }
 
 /**
- * Compiles a parsed condition into closures. `undefined` (an absent or invalid condition) compiles
- * to a catch-all; callers check the parse issues before using the result.
+ * Compiles a parsed condition into closures reading field values by slot of `layout` (a policy
+ * shares one layout across its rules). `undefined` (an absent or invalid condition) compiles to a
+ * catch-all; callers check the parse issues before using the result.
  */
-export function compileCondition(node: ConditionNode | undefined): CompiledCondition {
+export function compileCondition(
+  node: ConditionNode | undefined,
+  layout: FieldLayout = new FieldLayout(),
+): CompiledCondition {
   const fields = new Set<string>();
-  const compiled = compileNode(node ?? ALWAYS, fields);
+  const compiled = compileNode(node ?? ALWAYS, fields, layout);
   return {
     test: compiled.test,
     explainFailure: compiled.explain,
     fields: [...fields],
     isCatchAll: compiled.catchAll,
+    layout,
   };
 }
 

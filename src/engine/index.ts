@@ -34,7 +34,8 @@ export {
   type CompiledRule,
   type CompileResult,
 } from './compile.ts';
-export { routeLead, deriveLead, deriveLeadFields, normalizeEmail, describe as describeCandidate, type RouteInput } from './route.ts';
+export { routeLead, deriveLead, deriveLeadFields, describe as describeCandidate, type RouteInput } from './route.ts';
+export { normalizeEmail } from './lead-fields.ts';
 export { applyStateChanges, createRoutingState, releaseOpenLead, type MutableRoutingState } from './state.ts';
 export { analyzePolicy } from './analyze.ts';
 export { policyJsonSchema } from './json-schema.ts';

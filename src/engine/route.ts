@@ -6,12 +6,23 @@
  * `unroutable`, with the reason.
  */
 import type { AccountIndex } from './accounts.ts';
-import { normalizeDomain } from './accounts.ts';
 import { checkAvailability, checkCaps, nextAvailableAt, recordAssignment } from './availability.ts';
 import { emptyPoolState, periodKey, pickMember } from './balancing.ts';
-import type { CompiledPolicy, CompiledPool, CompiledRule, CompiledTarget, SkillRequirement } from './compile.ts';
+import type {
+  CompiledPolicy,
+  CompiledPool,
+  CompiledRule,
+  CompiledTarget,
+  SkillRequirement,
+} from './compile.ts';
 import type { Fields } from './conditions.ts';
-import { normalizeCountry, normalizePostalCode, normalizeState } from './geo.ts';
+import {
+  describeDerived,
+  leadBasics,
+  matchAccount,
+  normalizeEmail,
+  type LeadBasics,
+} from './lead-fields.ts';
 import type {
   AccountMatch,
   CandidateReport,
@@ -42,55 +53,40 @@ export interface RouteInput {
   explain?: boolean;
 }
 
-/** The lead's attributes plus the fields the engine derives, as conditions see them. */
+/** A lead as the policy's conditions see it. */
 export interface DerivedLead {
+  basics: LeadBasics;
+  /** Field values in the slots of the policy's field layout. */
   fields: Fields;
   account: AccountMatch | null;
 }
 
-/** Lower-cased, trimmed email: the key of the `sticky` target. */
-export function normalizeEmail(email: unknown): string | undefined {
-  if (typeof email !== 'string') return undefined;
-  const e = email.trim().toLowerCase();
-  return e.includes('@') ? e : undefined;
+/** Normalises the lead, matches its account when the policy needs one, and reads its fields. */
+export function deriveLead(
+  lead: Lead,
+  policy: CompiledPolicy,
+  accounts?: AccountIndex,
+): DerivedLead {
+  const basics = leadBasics(lead);
+  const account = matchAccount(lead, policy.usesAccounts, accounts);
+  return { basics, account, fields: policy.fields.read(lead, basics, account) };
 }
 
 /**
- * Computes the derived fields conditions may read: normalised `country` (ISO-2), `state`
- * (`US-CA`), `postal_code`, `region` and `territory` (lists), `email_domain`, `website_domain`,
- * and `account.*` from lead-to-account matching. Raw values stay available as `raw.country` etc.
+ * The lead's fields by name, as a record: every field the policy reads plus the derived ones.
+ * For storing beside a lead and for tools; routing itself reads the slots.
  */
-export function deriveLead(lead: Lead, policy: CompiledPolicy, accounts?: AccountIndex): DerivedLead {
-  const country = normalizeCountry(lead.country);
-  const state = normalizeState(country, lead.state);
-  const postalCode = normalizePostalCode(country, lead.postal_code);
-  const email = normalizeEmail(lead.email);
-  const fields: Record<string, unknown> = {
-    ...lead,
-    'raw.country': lead.country,
-    'raw.state': lead.state,
-    country,
-    state,
-    postal_code: postalCode,
-    region: policy.territories.regionsOf(country),
-    territory: policy.territories.territoriesOf({ country, state, postalCode }),
-    email,
-    email_domain: email ? email.slice(email.lastIndexOf('@') + 1) : undefined,
-    website_domain: normalizeDomain(lead.website),
-  };
-  const account = policy.usesAccounts && accounts ? accounts.match(lead) : null;
-  if (account) {
-    const a = account.account;
-    fields['account.id'] = a.id;
-    fields['account.name'] = a.name;
-    fields['account.tier'] = a.tier;
-    fields['account.strategic'] = a.strategic ?? false;
-    fields['account.owner'] = a.ownerId;
-    fields['account.match_method'] = account.method;
-    fields['account.match_score'] = account.score;
-    if (a.attributes) for (const [k, v] of Object.entries(a.attributes)) fields[`account.${k}`] = v;
-  }
-  return { fields, account };
+export function deriveLeadFields(
+  lead: Lead,
+  policy: CompiledPolicy,
+  accounts?: AccountIndex,
+): Record<string, unknown> {
+  const { basics, account, fields } = deriveLead(lead, policy, accounts);
+  const record: Record<string, unknown> = describeDerived(lead, basics, policy.territories);
+  policy.fields.names.forEach((name, i) => (record[name] = fields[i]));
+  record.account_id = account?.account.id;
+  record.account_match = account ? { method: account.method, score: account.score } : undefined;
+  return record;
 }
 
 /** Routes one lead. Same inputs, same output: no clock, randomness or I/O. */
@@ -106,11 +102,18 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
     explain,
     attempts: [],
     changes: { pools: new Map(), owners: new Map() },
+    // A bound method, not an arrow: closures made per lead are costly under tsx's keepNames.
+    ownerState: input.state.owners.get.bind(input.state.owners),
   };
   let decision: Decision | undefined;
   for (const rule of policy.rules) {
     if (!rule.condition.test(derived.fields)) {
-      if (explain) traces.push({ ruleId: rule.id, matched: false, failedClause: rule.condition.explainFailure(derived.fields) });
+      if (explain)
+        traces.push({
+          ruleId: rule.id,
+          matched: false,
+          failedClause: rule.condition.explainFailure(derived.fields),
+        });
       continue;
     }
     if (explain) traces.push({ ruleId: rule.id, matched: true });
@@ -119,24 +122,9 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
   }
   decision ??= toDefaultQueue(policy, 'no rule matched');
   decision.accountId = derived.account?.account.id;
-  if (explain) decision.explanation = buildExplanation(policy, decision, derived, traces, ctx.attempts);
+  if (explain)
+    decision.explanation = buildExplanation(policy, lead, decision, derived, traces, ctx.attempts);
   return { decision, changes: ctx.changes };
-}
-
-/** The normalised fields worth storing beside a lead's raw attributes. */
-export function deriveLeadFields(lead: Lead, policy: CompiledPolicy, accounts?: AccountIndex): Record<string, unknown> {
-  const { fields, account } = deriveLead(lead, policy, accounts);
-  return {
-    country: fields.country,
-    state: fields.state,
-    postal_code: fields.postal_code,
-    region: fields.region,
-    territory: fields.territory,
-    email_domain: fields.email_domain,
-    website_domain: fields.website_domain,
-    account_id: account?.account.id,
-    account_match: account ? { method: account.method, score: account.score } : undefined,
-  };
 }
 
 interface ChainContext {
@@ -147,30 +135,71 @@ interface ChainContext {
   explain: boolean;
   attempts: TargetAttempt[];
   changes: StateChanges;
+  ownerState: (ownerId: string) => OwnerState | undefined;
 }
 
 function runChain(rule: CompiledRule, ctx: ChainContext): Decision {
-  const base = { policyVersion: ctx.policy.version, ruleId: rule.id };
   for (let step = 0; step < rule.chain.length; step++) {
-    const target = rule.chain[step]!;
-    const outcome = tryTarget(target, step, rule, ctx);
+    const outcome = tryTarget(rule.chain[step]!, step, rule, ctx);
     if (outcome.kind === 'assigned') {
-      return { ...base, outcome: 'assigned', ownerId: outcome.ownerId, poolId: outcome.poolId, fallbackStep: step };
+      return decisionOf('assigned', ctx.policy, rule.id, step, {
+        ownerId: outcome.ownerId,
+        poolId: outcome.poolId,
+      });
     }
     if (outcome.kind === 'queued') {
-      return { ...base, outcome: 'queued', queueId: outcome.queueId, fallbackStep: step, reason: outcome.reason, retryAt: outcome.retryAt };
+      return decisionOf('queued', ctx.policy, rule.id, step, {
+        queueId: outcome.queueId,
+        reason: outcome.reason,
+        retryAt: outcome.retryAt,
+      });
     }
   }
-  const last = ctx.attempts.at(-1);
   const why = `rule "${rule.id}": no available owner in ${rule.chain.map((t) => t.label).join(' → ') || 'an empty chain'}`;
-  return { ...toDefaultQueue(ctx.policy, why), ruleId: rule.id, fallbackStep: last?.step };
+  return toDefaultQueue(ctx.policy, why, rule.id, rule.chain.length - 1);
 }
 
-function toDefaultQueue(policy: CompiledPolicy, why: string): Decision {
+function toDefaultQueue(
+  policy: CompiledPolicy,
+  why: string,
+  ruleId?: string,
+  step?: number,
+): Decision {
   if (policy.defaultQueue) {
-    return { outcome: 'queued', queueId: policy.defaultQueue, policyVersion: policy.version, reason: `${why}; sent to the default queue` };
+    return decisionOf('queued', policy, ruleId, step, {
+      queueId: policy.defaultQueue,
+      reason: `${why}; sent to the default queue`,
+    });
   }
-  return { outcome: 'unroutable', policyVersion: policy.version, reason: `${why}, and the policy has no default queue` };
+  return decisionOf('unroutable', policy, ruleId, step, {
+    reason: `${why}, and the policy has no default queue`,
+  });
+}
+
+/**
+ * Every decision has the same fields in the same order (absent ones undefined): one object shape
+ * keeps the code that reads decisions fast, and spreading partial objects is slow in V8.
+ */
+function decisionOf(
+  outcome: Decision['outcome'],
+  policy: CompiledPolicy,
+  ruleId: string | undefined,
+  fallbackStep: number | undefined,
+  d: { ownerId?: string; poolId?: string; queueId?: string; reason?: string; retryAt?: EpochMs },
+): Decision {
+  return {
+    outcome,
+    ownerId: d.ownerId,
+    queueId: d.queueId,
+    ruleId,
+    poolId: d.poolId,
+    policyVersion: policy.version,
+    reason: d.reason,
+    retryAt: d.retryAt,
+    fallbackStep,
+    accountId: undefined,
+    explanation: undefined,
+  };
 }
 
 type TargetOutcome =
@@ -180,13 +209,15 @@ type TargetOutcome =
 
 const NONE: TargetOutcome = { kind: 'none' };
 
-function tryTarget(target: CompiledTarget, step: number, rule: CompiledRule, ctx: ChainContext): TargetOutcome {
-  const record = (attempt: Omit<TargetAttempt, 'step' | 'target'>) => {
-    if (ctx.explain) ctx.attempts.push({ step, target: target.label, ...attempt });
-  };
+function tryTarget(
+  target: CompiledTarget,
+  step: number,
+  rule: CompiledRule,
+  ctx: ChainContext,
+): TargetOutcome {
   switch (target.kind) {
     case 'queue':
-      record({ result: 'queued' });
+      if (ctx.explain) ctx.attempts.push({ step, target: target.label, result: 'queued' });
       return { kind: 'queued', queueId: target.queueId };
     case 'pool':
       return tryPool(target.pool, step, target.label, rule, ctx);
@@ -195,16 +226,26 @@ function tryTarget(target: CompiledTarget, step: number, rule: CompiledRule, ctx
     case 'account_owner': {
       const ownerId = ctx.derived.account?.account.ownerId;
       if (!ownerId) {
-        record({ result: 'not_applicable', reason: ctx.derived.account ? 'the matched account has no owner' : 'no account matched' });
+        if (ctx.explain) {
+          const reason = ctx.derived.account
+            ? 'the matched account has no owner'
+            : 'no account matched';
+          ctx.attempts.push({ step, target: target.label, result: 'not_applicable', reason });
+        }
         return NONE;
       }
       return tryOwner(ownerId, step, target.label, rule, ctx);
     }
     case 'sticky': {
-      const email = normalizeEmail(ctx.lead.email);
+      const email = ctx.derived.basics.email;
       const ownerId = email ? ctx.input.state.ownerByEmail?.get(email) : undefined;
       if (!ownerId) {
-        record({ result: 'not_applicable', reason: email ? 'no earlier lead with this email has an owner' : 'the lead has no email' });
+        if (ctx.explain) {
+          const reason = email
+            ? 'no earlier lead with this email has an owner'
+            : 'the lead has no email';
+          ctx.attempts.push({ step, target: target.label, result: 'not_applicable', reason });
+        }
         return NONE;
       }
       return tryOwner(ownerId, step, target.label, rule, ctx);
@@ -212,81 +253,122 @@ function tryTarget(target: CompiledTarget, step: number, rule: CompiledRule, ctx
   }
 }
 
-/** Status of one candidate owner for this lead now; `until` when the obstacle is temporary. */
-function assessCandidate(
+const ELIGIBLE_REPORT = (ownerId: string): CandidateReport => ({ ownerId, status: 'eligible' });
+
+/**
+ * Why a candidate owner cannot take this lead now, or undefined when they can. `until` says when
+ * a temporary obstacle ends. Eligible candidates allocate nothing: this runs for every member of
+ * every pool a lead reaches.
+ */
+function obstacle(
   ownerId: string,
   owner: Owner | undefined,
   extraSkills: Skills | undefined,
   poolCaps: Caps | undefined,
   rule: CompiledRule,
   ctx: ChainContext,
-): CandidateReport {
+): CandidateReport | undefined {
   if (!owner) return { ownerId, status: 'unknown_owner' };
   const { now, state } = ctx.input;
   const availability = checkAvailability(owner, now, rule.availability !== 'any_active');
-  if (availability.status !== 'eligible') return { ownerId, status: availability.status, until: availability.until };
+  if (availability.status !== 'eligible')
+    return { ownerId, status: availability.status, until: availability.until };
   const cap = checkCaps(owner, poolCaps, state.owners.get(ownerId), now);
   if (cap) return { ownerId, status: cap };
   const missing = missingSkill(owner.skills, extraSkills, rule.requirements, ctx.derived.fields);
   if (missing) return { ownerId, status: 'missing_skill', detail: missing };
-  return { ownerId, status: 'eligible' };
+  return undefined;
 }
 
-function tryOwner(ownerId: string, step: number, label: string, rule: CompiledRule, ctx: ChainContext): TargetOutcome {
+function tryOwner(
+  ownerId: string,
+  step: number,
+  label: string,
+  rule: CompiledRule,
+  ctx: ChainContext,
+): TargetOutcome {
   const owner = ctx.input.directory.owners.get(ownerId);
-  const report = assessCandidate(ownerId, owner, undefined, undefined, rule, ctx);
-  if (report.status === 'eligible' && owner) {
+  const report = obstacle(ownerId, owner, undefined, undefined, rule, ctx);
+  if (!report && owner) {
     assignTo(owner, ctx);
-    if (ctx.explain) ctx.attempts.push({ step, target: label, result: 'assigned', candidates: [{ ...report, status: 'chosen' }] });
+    if (ctx.explain)
+      ctx.attempts.push({
+        step,
+        target: label,
+        result: 'assigned',
+        candidates: [{ ownerId, status: 'chosen' }],
+      });
     return { kind: 'assigned', ownerId };
   }
-  const parked = park([report], [owner], rule, ctx);
+  const parked = park([report!], rule, ctx);
   if (ctx.explain) {
     ctx.attempts.push({
       step,
       target: label,
       result: parked ? 'queued' : 'no_candidate',
-      reason: parked?.reason ?? describe(report),
-      candidates: [report],
+      reason: parked?.reason ?? describe(report!),
+      candidates: [report!],
     });
   }
   return parked ?? NONE;
 }
 
-function tryPool(pool: CompiledPool, step: number, label: string, rule: CompiledRule, ctx: ChainContext): TargetOutcome {
+function tryPool(
+  pool: CompiledPool,
+  step: number,
+  label: string,
+  rule: CompiledRule,
+  ctx: ChainContext,
+): TargetOutcome {
   const { directory, state, now } = ctx.input;
   const n = pool.members.length;
   const eligible = new Array<boolean>(n);
+  // Reports of passed-over members are kept only when someone will read them.
+  const keep = ctx.explain || rule.availability === 'park';
   const reports: CandidateReport[] = [];
-  const owners: Array<Owner | undefined> = [];
   for (let i = 0; i < n; i++) {
     const ownerId = pool.members[i]!.ownerId;
-    const owner = directory.owners.get(ownerId);
-    const report = assessCandidate(ownerId, owner, pool.memberSkills[i], pool.caps, rule, ctx);
-    eligible[i] = report.status === 'eligible';
-    reports.push(report);
-    owners.push(owner);
+    const report = obstacle(
+      ownerId,
+      directory.owners.get(ownerId),
+      pool.memberSkills[i],
+      pool.caps,
+      rule,
+      ctx,
+    );
+    eligible[i] = report === undefined;
+    if (keep) reports.push(report ?? ELIGIBLE_REPORT(ownerId));
   }
-  const poolState: PoolState = ctx.changes.pools.get(pool.id) ?? state.pools.get(pool.id) ?? emptyPoolState();
+  const poolState: PoolState =
+    ctx.changes.pools.get(pool.id) ?? state.pools.get(pool.id) ?? emptyPoolState();
   const pick = pickMember({
     strategy: pool.strategy,
     members: pool.members,
     eligible,
     state: poolState,
-    ownerState: (id) => state.owners.get(id),
+    ownerState: ctx.ownerState,
     period: periodKey(pool.period, now),
+    explain: ctx.explain,
   });
   if (pick) {
-    const owner = owners[pick.index]!;
+    const ownerId = pool.members[pick.index]!.ownerId;
     ctx.changes.pools.set(pool.id, pick.state);
-    assignTo(owner, ctx);
+    assignTo(directory.owners.get(ownerId)!, ctx);
     if (ctx.explain) {
-      reports[pick.index] = { ...reports[pick.index]!, status: 'chosen' };
-      ctx.attempts.push({ step, target: label, result: 'assigned', poolId: pool.id, strategy: pool.strategy, candidates: reports, figures: pick.figures });
+      reports[pick.index] = { ownerId, status: 'chosen' };
+      ctx.attempts.push({
+        step,
+        target: label,
+        result: 'assigned',
+        poolId: pool.id,
+        strategy: pool.strategy,
+        candidates: reports,
+        figures: pick.figures,
+      });
     }
-    return { kind: 'assigned', ownerId: owner.id, poolId: pool.id };
+    return { kind: 'assigned', ownerId, poolId: pool.id };
   }
-  const parked = park(reports, owners, rule, ctx);
+  const parked = park(reports, rule, ctx);
   if (ctx.explain) {
     ctx.attempts.push({
       step,
@@ -301,17 +383,22 @@ function tryPool(pool: CompiledPool, step: number, label: string, rule: Compiled
   return parked ?? NONE;
 }
 
-const TEMPORARY: ReadonlySet<CandidateStatus> = new Set(['out_of_office', 'outside_working_hours', 'holiday', 'paused']);
+const TEMPORARY: ReadonlySet<CandidateStatus> = new Set([
+  'out_of_office',
+  'outside_working_hours',
+  'holiday',
+  'paused',
+]);
 
 /**
  * A parking rule keeps the lead for the first candidate to come online instead of falling back,
  * as long as somebody will: candidates blocked only by time (hours, absence, pause) count.
  */
-function park(reports: readonly CandidateReport[], owners: ReadonlyArray<Owner | undefined>, rule: CompiledRule, ctx: ChainContext) {
+function park(reports: readonly CandidateReport[], rule: CompiledRule, ctx: ChainContext) {
   if (rule.availability !== 'park' || !rule.parkQueue) return undefined;
   let retryAt: EpochMs | undefined;
-  reports.forEach((report, i) => {
-    const owner = owners[i];
+  reports.forEach((report) => {
+    const owner = ctx.input.directory.owners.get(report.ownerId);
     if (!owner || !TEMPORARY.has(report.status)) return;
     const at = nextAvailableAt(owner, ctx.input.now, true);
     if (at !== undefined && (retryAt === undefined || at < retryAt)) retryAt = at;
@@ -327,7 +414,8 @@ function park(reports: readonly CandidateReport[], owners: ReadonlyArray<Owner |
 
 function assignTo(owner: Owner, ctx: ChainContext): void {
   const { state, now } = ctx.input;
-  const current: OwnerState | undefined = ctx.changes.owners.get(owner.id) ?? state.owners.get(owner.id);
+  const current: OwnerState | undefined =
+    ctx.changes.owners.get(owner.id) ?? state.owners.get(owner.id);
   ctx.changes.owners.set(owner.id, recordAssignment(owner, current, now));
 }
 
@@ -338,7 +426,7 @@ function missingSkill(
   fields: Fields,
 ): string | undefined {
   for (const req of requirements) {
-    const raw = req.value ?? fields[req.field!];
+    const raw = req.value ?? fields[req.slot!];
     // A requirement on a field the lead does not have cannot be judged: it does not exclude anyone.
     if (raw === undefined || raw === null || raw === '') continue;
     const wanted = String(raw).trim().toLowerCase();
@@ -374,40 +462,50 @@ export function describe(report: CandidateReport): string {
 
 function buildExplanation(
   policy: CompiledPolicy,
+  lead: Lead,
   decision: Decision,
   derived: DerivedLead,
   rules: RuleTrace[],
   attempts: TargetAttempt[],
 ): Explanation {
-  const f = derived.fields;
   const account = derived.account;
   return {
     policyVersion: policy.version,
     rules,
     account: account
-      ? { accountId: account.account.id, name: account.account.name, method: account.method, score: account.score }
+      ? {
+          accountId: account.account.id,
+          name: account.account.name,
+          method: account.method,
+          score: account.score,
+        }
       : null,
-    derived: {
-      country: f.country,
-      state: f.state,
-      postal_code: f.postal_code,
-      region: f.region,
-      territory: f.territory,
-      email_domain: f.email_domain,
-      website_domain: f.website_domain,
-    },
+    derived: describeDerived(lead, derived.basics, policy.territories),
     attempts,
     summary: summarize(decision, attempts, account),
   };
 }
 
-function summarize(decision: Decision, attempts: TargetAttempt[], account: AccountMatch | null): string {
+function summarize(
+  decision: Decision,
+  attempts: TargetAttempt[],
+  account: AccountMatch | null,
+): string {
   const rule = decision.ruleId ? `rule "${decision.ruleId}"` : 'no rule';
-  const via = decision.fallbackStep ? ` (fallback ${decision.fallbackStep} after ${attempts.slice(0, -1).map((a) => a.target).join(', ')})` : '';
+  const via = decision.fallbackStep
+    ? ` (fallback ${decision.fallbackStep} after ${attempts
+        .slice(0, -1)
+        .map((a) => a.target)
+        .join(', ')})`
+    : '';
   switch (decision.outcome) {
     case 'assigned': {
-      const how = decision.poolId ? `pool ${decision.poolId}` : attempts.at(-1)?.target ?? 'owner';
-      const acct = account ? `; account ${account.account.name} matched by ${account.method.replace(/_/g, ' ')}` : '';
+      const how = decision.poolId
+        ? `pool ${decision.poolId}`
+        : (attempts.at(-1)?.target ?? 'owner');
+      const acct = account
+        ? `; account ${account.account.name} matched by ${account.method.replace(/_/g, ' ')}`
+        : '';
       return `Assigned to ${decision.ownerId} by ${rule} via ${how}${via}${acct}.`;
     }
     case 'queued':
