@@ -147,6 +147,65 @@ export function normalizeDomain(value: unknown): string | undefined {
   return hostAndDomain(value)?.domain;
 }
 
+/** Character classes for {@link directEmailHost}: 1 = host character, 2 = other printable. */
+const EMAIL_CHAR = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0x21; c <= 0x7e; c++) table[c] = 2;
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) table[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
+  table[0x2d] = 1; // '-'
+  table[0x2e] = 1; // '.'
+  return table;
+})();
+
+/**
+ * The host of a plain `local@host` address, lower-case, without tldts: printable ASCII with no
+ * space, no `://`, and only letters, digits, `-` and `.` after the last `@`. For such input
+ * {@link hostInput} returns exactly this string, so `parseHost` would see the same input.
+ * Returns undefined for anything else, which then takes the general path.
+ */
+function directEmailHost(value: string): string | undefined {
+  const n = value.length;
+  let at = -1;
+  let upper = false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x40) {
+      at = i;
+      upper = false;
+      continue;
+    }
+    const kind = c < 128 ? (EMAIL_CHAR[c] as number) : 0;
+    if (kind === 0) return undefined;
+    // ':' anywhere may start `://`; before the `@` anything else printable is fine.
+    if (c === 0x3a) return undefined;
+    if (at >= 0 && kind !== 1) return undefined;
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+  }
+  if (at < 0 || at === n - 1) return undefined;
+  const host = value.slice(at + 1);
+  return upper ? host.toLowerCase() : host;
+}
+
+/**
+ * Free-mail entries `e` for which the general path provably ignores an address `x@e`: either
+ * tldts rejects `e` or the result counts as free mail. Computed once, on first use.
+ */
+let freeMailDirect: ReadonlySet<string> | undefined;
+function freeMailHosts(): ReadonlySet<string> {
+  if (freeMailDirect === undefined) {
+    const direct = new Set<string>();
+    for (const entry of freeMail) {
+      if (directEmailHost(`x@${entry}`) !== entry) continue;
+      const hd = hostAndDomain(entry);
+      if (!hd || isFreeMail(hd)) direct.add(entry);
+    }
+    freeMailDirect = direct;
+  }
+  return freeMailDirect;
+}
+
 function isFreeMail(hd: HostAndDomain): boolean {
   // The list holds some providers' subdomains only (`austin.rr.com`), so check the full host too.
   return freeMail.has(hd.domain) || freeMail.has(hd.host);
@@ -211,6 +270,8 @@ const FOLDED_LETTERS: Readonly<Record<string, string>> = {
  */
 export function normalizeCompanyName(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  const ascii = normalizeAsciiName(value);
+  if (ascii !== NOT_ASCII) return ascii;
   const folded = value
     .toLowerCase()
     .normalize('NFKD')
@@ -221,6 +282,12 @@ export function normalizeCompanyName(value: unknown): string | undefined {
   const tokens = folded.split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
   if (tokens.length === 0) return undefined;
   if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
+  stripLegalForms(tokens);
+  return tokens.join(' ');
+}
+
+/** Drops trailing legal forms, "the" and "and" from `tokens`, never the last one. */
+function stripLegalForms(tokens: string[]): void {
   for (;;) {
     if (tokens.length <= 1) break;
     const last = tokens[tokens.length - 1] as string;
@@ -236,6 +303,94 @@ export function normalizeCompanyName(value: unknown): string | undefined {
     if (!phrase) break;
     tokens.length -= phrase.length;
   }
+}
+
+/** Returned by {@link normalizeAsciiName} for input it leaves to the general path. */
+const NOT_ASCII = '\u0000';
+/**
+ * ASCII character classes of {@link normalizeCompanyName}: 0 separates words, 1 is a letter or
+ * digit, 2 is an upper-case letter, 3 is dropped (`'`, `` ` ``, `.`), 4 is `&` or `+` ("and").
+ */
+const NAME_CHAR = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) table[c] = 2;
+  table[0x27] = 3;
+  table[0x60] = 3;
+  table[0x2e] = 3;
+  table[0x26] = 4;
+  table[0x2b] = 4;
+  return table;
+})();
+
+/**
+ * {@link normalizeCompanyName} for pure-ASCII input, in one pass without regular expressions:
+ * for ASCII, NFKD and the diacritic and letter folding change nothing, and the letters and
+ * digits are exactly a–z, A–Z, 0–9. Returns {@link NOT_ASCII} when `value` has other characters.
+ * When the kept words stand in the (lower-cased) input separated by single spaces, the result is
+ * a slice of it rather than a join.
+ */
+function normalizeAsciiName(value: string): string | undefined {
+  const n = value.length;
+  let upper = false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) return NOT_ASCII;
+    if (NAME_CHAR[c] === 2) upper = true;
+  }
+  const s = upper ? value.toLowerCase() : value;
+  const tokens: string[] = [];
+  // Start of the first kept word in `s`; -1 once the result can no longer be a slice of `s`.
+  let sliceStart = -1;
+  let contiguous = true;
+  let lastEnd = -1;
+  let i = 0;
+  while (i < n) {
+    const kind = NAME_CHAR[s.charCodeAt(i)] as number;
+    if (kind === 0) {
+      i++;
+      continue;
+    }
+    if (kind === 4) {
+      tokens.push('and');
+      contiguous = false;
+      i++;
+      continue;
+    }
+    // A word: letters and digits, with dropped characters inside it removed.
+    const start = i;
+    let dropped = false;
+    while (i < n) {
+      const k = NAME_CHAR[s.charCodeAt(i)] as number;
+      if (k === 1) i++;
+      else if (k === 3) {
+        dropped = true;
+        i++;
+      } else break;
+    }
+    let word = s.slice(start, i);
+    if (dropped) {
+      contiguous = false;
+      word = word.replace(/['`.]/g, '');
+      if (word.length === 0) continue;
+    }
+    if (tokens.length === 0) sliceStart = start;
+    else if (start !== lastEnd + 1 || s.charCodeAt(lastEnd) !== 0x20) contiguous = false;
+    lastEnd = i;
+    tokens.push(word);
+  }
+  if (tokens.length === 0) return undefined;
+  const count = tokens.length;
+  let first = 0;
+  if (count > 1 && tokens[0] === 'the') {
+    tokens.shift();
+    first = 1;
+  }
+  stripLegalForms(tokens);
+  if (tokens.length === 1) return tokens[0];
+  if (contiguous && first === 0 && tokens.length === count && sliceStart === 0 && lastEnd === n)
+    return s;
   return tokens.join(' ');
 }
 
@@ -287,6 +442,50 @@ function similarityUpperBound(n: number, m: number): number {
   return (2 + Math.min(n, m) / Math.max(n, m)) / 3;
 }
 
+/**
+ * Counts the letters of `s` into `counts` (128 entries, zeroed first); false when `s` has a
+ * non-ASCII letter or one letter more than 255 times, and then `counts` is not to be used.
+ */
+function countLetters(s: string, counts: Uint8Array): boolean {
+  counts.fill(0);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f || counts[c] === 255) return false;
+    counts[c] = (counts[c] as number) + 1;
+  }
+  return true;
+}
+
+/**
+ * A tighter bound than {@link similarityUpperBound}, from the `c` letters the two strings have in
+ * common (as multisets): Jaro pairs at most `c` letters, so it is at most (c/n + c/m + 1)/3, and
+ * an alignment leaves at least max(n, m) − c letters unpaired, so Levenshtein similarity is at
+ * most 1 − (max − c)/max. Both are written as `similarity` computes them, so that rounding can
+ * only keep the true score at or below the bound. `queryCounts` holds `query`'s letter counts
+ * ({@link countLetters}); `scratch` is overwritten.
+ */
+function sharedLetterBound(
+  query: string,
+  name: string,
+  queryCounts: Uint8Array,
+  scratch: Uint8Array,
+): number {
+  scratch.set(queryCounts);
+  let common = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c <= 0x7f && (scratch[c] as number) > 0) {
+      scratch[c] = (scratch[c] as number) - 1;
+      common++;
+    }
+  }
+  const n = query.length;
+  const m = name.length;
+  if (common === 0) return 0;
+  const longest = Math.max(n, m);
+  return Math.max((common / n + common / m + common / common) / 3, 1 - (longest - common) / longest);
+}
+
 /** The fuzzy score: the larger of Jaro and normalised Levenshtein similarity (see module comment). */
 function similarity(a: string, b: string, flags: Uint8Array): number {
   const byEdits = 1 - levenshtein(a, b) / Math.max(a.length, b.length);
@@ -322,6 +521,47 @@ function finalizeHash(h: number, length: number): number {
   return h >>> 0;
 }
 
+/** The finalised hash of `s[start, end)`, as {@link forEachDeletionHash} gives for the whole. */
+function spanHash(s: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, HASH_BASE) + s.charCodeAt(i)) | 0;
+  return finalizeHash(h, end - start);
+}
+
+/**
+ * A blocked Bloom filter over finalised hashes: three bits per key, all in one 32-bit word, at
+ * about 8 bits per key (about 5% false positives). One word read answers most misses, from a
+ * few megabytes at most, where the hash table or `Map` behind it is many times larger and costs
+ * one or two cache misses per lookup.
+ */
+class HashFilter {
+  private readonly words: Int32Array;
+  private readonly shift: number;
+
+  constructor(keys: number) {
+    let log2 = 1;
+    while (1 << (log2 + 5) < keys * 8 && log2 < 26) log2++;
+    this.words = new Int32Array(1 << log2);
+    this.shift = 32 - log2;
+  }
+
+  private static bits(hash: number): number {
+    const mixed = Math.imul(hash, 0x9e3779b1);
+    return (1 << (mixed >>> 27)) | (1 << ((mixed >>> 22) & 31)) | (1 << ((mixed >>> 17) & 31));
+  }
+
+  add(hash: number): void {
+    const at = hash >>> this.shift;
+    this.words[at] = (this.words[at] as number) | HashFilter.bits(hash);
+  }
+
+  /** False when `hash` was certainly never added. */
+  mayHave(hash: number): boolean {
+    const bits = HashFilter.bits(hash);
+    return ((this.words[hash >>> this.shift] as number) & bits) === bits;
+  }
+}
+
 /** Calls `visit` with the hash of `s` and of each distinct one-deletion variant of `s`. */
 function forEachDeletionHash(s: string, visit: (hash: number) => void): void {
   const n = s.length;
@@ -346,6 +586,15 @@ function forEachDeletionHash(s: string, visit: (hash: number) => void): void {
 // ---------------------------------------------------------------------------------------------
 // The index
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * A flat, freshly allocated copy of a domain used as a map key. Keys built by concatenation
+ * (`company${i}.com`) stay rope strings scattered over the heap, and every lookup that lands on
+ * one walks the rope to compare it: with 100,000 domains that doubled the cost of an email hit.
+ */
+function flatCopy(s: string): string {
+  return (s + '\u0000').slice(0, s.length);
+}
 
 /** Orders accounts by preference: strategic, then owned, then smallest id. */
 function comparePreference(a: Account, b: Account): number {
@@ -402,15 +651,32 @@ export function buildAccountIndex(
   const names: string[] = [];
   const nameAccounts: Account[] = [];
 
+  /**
+   * Domains `d` in the maps above for which no account listed `d` itself. For the others, a lead
+   * host equal to `d` is known to reduce to `d` (tldts saw the very same input), so `match` may
+   * look it up without calling tldts; these few are checked once, below.
+   */
+  const indirect = new Set<string>();
+
   for (const account of ranked) {
     for (const raw of account.domains ?? []) {
       const hd = hostAndDomain(raw);
-      if (!hd || isFreeMail(hd) || byEmailDomain.has(hd.domain)) continue;
-      byEmailDomain.set(hd.domain, exactMatch(account, 'email_domain'));
-      byWebsiteDomain.set(hd.domain, exactMatch(account, 'website_domain'));
+      if (!hd) continue;
+      const self =
+        hd.host === hd.domain && typeof raw === 'string' && raw.trim().toLowerCase() === hd.domain;
+      if (isFreeMail(hd)) continue;
+      if (byEmailDomain.has(hd.domain)) {
+        if (self) indirect.delete(hd.domain);
+        continue;
+      }
+      const key = flatCopy(hd.domain);
+      byEmailDomain.set(key, exactMatch(account, 'email_domain'));
+      byWebsiteDomain.set(key, exactMatch(account, 'website_domain'));
+      if (!self) indirect.add(key);
     }
-    const name = normalizeCompanyName(account.name);
-    if (name === undefined || byName.has(name)) continue;
+    const normalized = normalizeCompanyName(account.name);
+    if (normalized === undefined || byName.has(normalized)) continue;
+    const name = flatCopy(normalized);
     byName.set(name, exactMatch(account, 'company_name'));
     if (name.length >= MIN_FUZZY_LENGTH && name.length <= MAX_FUZZY_LENGTH) {
       names.push(name);
@@ -418,8 +684,18 @@ export function buildAccountIndex(
     }
   }
 
+  for (const domain of indirect) {
+    const hd = hostAndDomain(domain);
+    if (hd && hd.host === domain && hd.domain === domain) indirect.delete(domain);
+  }
+  const freeMailDirectHosts = freeMailHosts();
+
+  const nameFilter = new HashFilter(byName.size);
+  for (const name of byName.keys()) nameFilter.add(spanHash(name, 0, name.length));
   const deletions = buildDeletionTable(names);
   const rareTokens = buildRareTokenIndex(names);
+  const rareTokenFilter = new HashFilter(rareTokens.size);
+  for (const token of rareTokens.keys()) rareTokenFilter.add(spanHash(token, 0, token.length));
   const scratch = new Uint8Array(2 * MAX_FUZZY_LENGTH);
   const size = ranked.length;
 
@@ -430,11 +706,19 @@ export function buildAccountIndex(
   let bestScore = 0;
   // Name indexes follow preference order (built from `ranked`), so on equal scores the smaller
   // index is the preferred account.
+  /** Letter counts of an all-ASCII query, else the query has no counts (`queryCounted`). */
+  const queryCounts = new Uint8Array(128);
+  const counts = new Uint8Array(128);
+  let queryCounted = false;
   const consider = (candidate: number): void => {
     if (candidate === best) return;
     const name = names[candidate] as string;
     const bound = similarityUpperBound(query.length, name.length);
     if (bound < threshold || bound < bestScore) return;
+    if (queryCounted) {
+      const tight = sharedLetterBound(query, name, queryCounts, counts);
+      if (tight < threshold || tight < bestScore) return;
+    }
     const score = similarity(query, name, scratch);
     if (score < threshold) return;
     if (score > bestScore || (score === bestScore && candidate < best)) {
@@ -442,26 +726,53 @@ export function buildAccountIndex(
       bestScore = score;
     }
   };
+  const { filter, mask, offsets, hashes } = deletions;
+  const owners = deletions.names;
   const probe = (hash: number): void => {
-    const end = deletions.offsets[(hash & deletions.mask) + 1] as number;
-    for (let k = deletions.offsets[hash & deletions.mask] as number; k < end; k++) {
-      if (deletions.hashes[k] === hash) consider(deletions.names[k] as number);
+    if (!filter.mayHave(hash)) return;
+    const end = offsets[(hash & mask) + 1] as number;
+    for (let k = offsets[hash & mask] as number; k < end; k++) {
+      if (hashes[k] === hash) consider(owners[k] as number);
     }
   };
 
   /** Best fuzzy match for a normalised name that has no exact match. */
   function matchFuzzy(name: string): AccountMatch | null {
-    if (name.length < MIN_FUZZY_LENGTH || name.length > MAX_FUZZY_LENGTH || names.length === 0)
-      return null;
+    const n = name.length;
+    if (n < MIN_FUZZY_LENGTH || n > MAX_FUZZY_LENGTH || names.length === 0) return null;
     query = name;
     best = -1;
     bestScore = 0;
-    forEachDeletionHash(name, probe);
-    if (name.includes(' ')) {
-      for (const token of name.split(' ')) {
-        const postings = rareTokens.get(token);
+    queryCounted = countLetters(name, queryCounts);
+    // forEachDeletionHash(name, probe), unrolled: this runs on every lead without a match.
+    let full = 0;
+    for (let i = 0; i < n; i++) full = (Math.imul(full, HASH_BASE) + name.charCodeAt(i)) | 0;
+    probe(finalizeHash(full, n));
+    let prefix = 0;
+    let previous = -1;
+    for (let i = 0; i < n; i++) {
+      const c = name.charCodeAt(i);
+      if (c !== previous) {
+        const removed = Math.imul(
+          HASH_POWERS[n - 1 - i] as number,
+          (Math.imul(prefix, HASH_BASE - 1) + c) | 0,
+        );
+        probe(finalizeHash((full - removed) | 0, n - 1));
+      }
+      prefix = (Math.imul(prefix, HASH_BASE) + c) | 0;
+      previous = c;
+    }
+    // Rare words, when the name has several; the filter spares most words a slice and a lookup.
+    let start = 0;
+    for (let space = name.indexOf(' '); space >= 0 || start > 0; ) {
+      const end = space >= 0 ? space : n;
+      if (end - start >= MIN_TOKEN_LENGTH && rareTokenFilter.mayHave(spanHash(name, start, end))) {
+        const postings = rareTokens.get(name.slice(start, end));
         if (postings) for (const candidate of postings) consider(candidate);
       }
+      if (space < 0) break;
+      start = space + 1;
+      space = name.indexOf(' ', start);
     }
     if (best < 0) return null;
     return Object.freeze({
@@ -474,10 +785,25 @@ export function buildAccountIndex(
   const index: AccountIndex = {
     size,
     match(lead) {
-      const email = hostAndDomain(lead.email);
-      if (email && !isFreeMail(email)) {
-        const found = byEmailDomain.get(email.domain);
-        if (found) return found;
+      const rawEmail = lead.email;
+      if (typeof rawEmail === 'string' && rawEmail.length > 0) {
+        // Fast path: the host of a plain address is a known provider or account domain itself.
+        const host = directEmailHost(rawEmail);
+        let known = false;
+        if (host !== undefined) {
+          if (freeMailDirectHosts.has(host)) known = true;
+          else {
+            const found = byEmailDomain.get(host);
+            if (found !== undefined && !indirect.has(host)) return found;
+          }
+        }
+        if (!known) {
+          const email = hostAndDomain(rawEmail);
+          if (email && !isFreeMail(email)) {
+            const found = byEmailDomain.get(email.domain);
+            if (found) return found;
+          }
+        }
       }
       const website = normalizeDomain(lead.website);
       if (website !== undefined) {
@@ -486,13 +812,19 @@ export function buildAccountIndex(
       }
       const name = normalizeCompanyName(lead.company);
       if (name === undefined) return null;
-      return byName.get(name) ?? matchFuzzy(name);
+      if (nameFilter.mayHave(spanHash(name, 0, name.length))) {
+        const found = byName.get(name);
+        if (found) return found;
+      }
+      return matchFuzzy(name);
     },
   };
   return Object.freeze(index);
 }
 
 interface DeletionTable {
+  /** Every hash in the table, for answering most absent hashes without touching the rest. */
+  filter: HashFilter;
   mask: number;
   /** Bucket b holds entries offsets[b] .. offsets[b+1]−1 (compressed sparse rows). */
   offsets: Uint32Array;
@@ -535,7 +867,9 @@ function buildDeletionTable(names: readonly string[]): DeletionTable {
     sortedHashes[at] = hash;
     sortedNames[at] = owners[k] as number;
   }
-  return { mask, offsets, hashes: sortedHashes, names: sortedNames };
+  const filter = new HashFilter(filled);
+  for (let k = 0; k < filled; k++) filter.add(sortedHashes[k] as number);
+  return { filter, mask, offsets, hashes: sortedHashes, names: sortedNames };
 }
 
 /** Word → indexes of the names containing it, for words in at most RARE_TOKEN_MAX_NAMES names. */

@@ -20,7 +20,6 @@ import {
   describeDerived,
   leadBasics,
   matchAccount,
-  normalizeEmail,
   type LeadBasics,
 } from './lead-fields.ts';
 import type {
