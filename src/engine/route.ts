@@ -16,12 +16,7 @@ import type {
   SkillRequirement,
 } from './compile.ts';
 import type { Fields } from './conditions.ts';
-import {
-  describeDerived,
-  leadBasics,
-  matchAccount,
-  type LeadBasics,
-} from './lead-fields.ts';
+import { describeDerived, leadBasics, matchAccount, type LeadBasics } from './lead-fields.ts';
 import type {
   AccountMatch,
   CandidateReport,
@@ -105,7 +100,7 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
     ownerState: input.state.owners.get.bind(input.state.owners),
   };
   let decision: Decision | undefined;
-  for (const rule of policy.rules) {
+  for (const rule of explain ? policy.rules : candidateRules(policy, derived.fields)) {
     if (!rule.condition.test(derived.fields)) {
       if (explain)
         traces.push({
@@ -124,6 +119,26 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
   if (explain)
     decision.explanation = buildExplanation(policy, lead, decision, derived, traces, ctx.attempts);
   return { decision, changes: ctx.changes };
+}
+
+/** The rules that can hold for this lead, in order: all of them unless the policy has an index. */
+function candidateRules(policy: CompiledPolicy, fields: Fields): readonly CompiledRule[] {
+  const index = policy.ruleIndex;
+  if (!index) return policy.rules;
+  const value = fields[index.slot];
+  if (typeof value !== 'string') return policy.rules;
+  const key = asciiKey(value);
+  if (key === undefined) return policy.rules;
+  return index.byValue.get(key) ?? index.others;
+}
+
+/** Trimmed lower case of printable-ASCII text (what the index stores); undefined otherwise. */
+function asciiKey(value: string): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return undefined;
+  }
+  return value.trim().toLowerCase();
 }
 
 interface ChainContext {
