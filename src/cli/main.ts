@@ -121,6 +121,22 @@ policyCommand
     if (errors) process.exitCode = 1;
   });
 
+program
+  .command('serve')
+  .description('Run the routing service (HTTP API) on embedded PGlite, or PostgreSQL with DATABASE_URL')
+  .option('--data <dir>', 'embedded database directory (default ./data)')
+  .option('--database-url <url>', 'PostgreSQL connection string (default: $DATABASE_URL)')
+  .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+  .option('--port <port>', 'TCP port (default 3000; 0 = any free port)')
+  .option('--demo', 'load the examples (policy, owners, accounts) into an empty database')
+  .option('--config <file>', 'configuration file (YAML or JSON)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+  .action(async (o: { data?: string; databaseUrl?: string; host?: string; port?: string; demo?: boolean; config?: string; logLevel?: string }) => {
+    // Loaded on demand: the other commands need no database or HTTP stack.
+    const { runServe } = await import('./serve.ts');
+    await runServe(o);
+  });
+
 program.addOption(new Option('--debug', 'print stack traces').hideHelp());
 
 try {

@@ -65,6 +65,57 @@ function referenceLevenshtein(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
+/** The company-name rules written as plain regular expressions, as an oracle. */
+function referenceNormalizeCompanyName(value: string): string | undefined {
+  const suffixes = new Set(
+    (
+      'inc incorporated llc ltd limited gmbh mbh ag sa sas sarl bv nv plc corp corporation co ' +
+      'company pty srl spa oy oyj ab as asa aps kk kg kgaa ohg gbr ug lp llp pllc pte bhd sdn ' +
+      'se sl sau sro doo kft zrt ltda lda sac sca spzoo'
+    ).split(' '),
+  );
+  const phrases = ['sp z oo', 's a s', 's r l', 's p a', 's a', 's l', 'b v', 'n v'].map((p) =>
+    p.split(' '),
+  );
+  const folded: Record<string, string> = {
+    ß: 'ss',
+    æ: 'ae',
+    œ: 'oe',
+    ø: 'o',
+    đ: 'd',
+    ð: 'd',
+    þ: 'th',
+    ł: 'l',
+    ı: 'i',
+  };
+  const tokens = value
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[ßæœøđðþłı]/g, (c) => folded[c] ?? c)
+    .replace(/['’‘`´.]+/g, '')
+    .replace(/[&+]/g, ' and ')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0);
+  if (tokens.length === 0) return undefined;
+  if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
+  for (;;) {
+    if (tokens.length <= 1) break;
+    const last = tokens[tokens.length - 1] as string;
+    if (last === 'the' || last === 'and' || suffixes.has(last)) {
+      tokens.pop();
+      continue;
+    }
+    const phrase = phrases.find(
+      (p) =>
+        p.length < tokens.length && p.every((w, i) => tokens[tokens.length - p.length + i] === w),
+    );
+    if (!phrase) break;
+    tokens.length -= phrase.length;
+  }
+  return tokens.join(' ');
+}
+
 /** The documented fuzzy score: the larger of Jaro and normalised Levenshtein similarity. */
 function referenceSimilarity(a: string, b: string): number {
   return Math.max(
@@ -183,6 +234,38 @@ describe('normalizeCompanyName', () => {
     expect(normalizeCompanyName(undefined)).toBeUndefined();
     expect(normalizeCompanyName(7)).toBeUndefined();
   });
+
+  it('treats dots, apostrophes, "&" and "+" in ASCII names like the general rules', () => {
+    expect(normalizeCompanyName("A.B.C. O'Neil`s")).toBe('abc oneils');
+    expect(normalizeCompanyName('AT&T')).toBe('at and t');
+    expect(normalizeCompanyName('Salt+Pepper')).toBe('salt and pepper');
+    expect(normalizeCompanyName(' . Acme  .  Labs ')).toBe('acme labs');
+    expect(normalizeCompanyName('The The')).toBe('the');
+    expect(normalizeCompanyName('Startup 123')).toBe('startup 123');
+    expect(normalizeCompanyName('  ...  ')).toBeUndefined();
+  });
+
+  it('normalises ASCII and non-ASCII input alike, as the reference rules do', () => {
+    const unit = fc.constantFrom(
+      ..."aAzZ09 .,'`&+-_/()!\t",
+      'the ',
+      ' inc',
+      ' co',
+      ' s.a.',
+      ' sp z o.o.',
+      ' and ',
+      'é',
+      'ß',
+      'Ø',
+      '’',
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 30 }), (name) => {
+        expect(normalizeCompanyName(name)).toBe(referenceNormalizeCompanyName(name));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('buildAccountIndex', () => {
@@ -258,6 +341,36 @@ describe('buildAccountIndex', () => {
     ).toBe(initech);
   });
 
+  it('reads the email domain the same whatever the case, display form or subdomain', () => {
+    for (const email of [
+      'jo@acme.com',
+      'JO@ACME.COM',
+      'Jo Smith <jo@Acme.com>',
+      ' jo@acme.com ',
+      '"a@b"@acme.com',
+      'jo@mail.acme.com',
+      'jo@acme.com.',
+    ]) {
+      expect(index.match({ email, company: 'Globex' })?.method, email).toBe('email_domain');
+    }
+    for (const email of ['jo@GMAIL.COM', 'jo@mail.yahoo.com', 'jo@austin.rr.com', 'jo@acme']) {
+      expect(index.match({ email, company: 'Globex' })?.account, email).toBe(globex);
+    }
+    expect(index.match({ email: 'http://jo@acme.com', company: 'Globex' })?.account).toBe(acme);
+  });
+
+  it('matches an email on an account domain listed as a URL or on a private suffix', () => {
+    const idx = buildAccountIndex([
+      { id: 'site', name: 'Site', domains: ['https://WWW.Site-Co.com/about'] },
+      { id: 'pages', name: 'Pages', domains: ['github.io'] },
+      { id: 'docs', name: 'Docs', domains: ['acme.github.io'] },
+    ]);
+    expect(idx.match({ email: 'jo@site-co.com' })?.account.id).toBe('site');
+    expect(idx.match({ email: 'jo@github.io' })?.account.id).toBe('pages');
+    expect(idx.match({ email: 'jo@acme.github.io' })?.account.id).toBe('docs');
+    expect(idx.match({ email: 'jo@other.github.io' })).toBeNull();
+  });
+
   it('ignores values that are not strings', () => {
     expect(index.match({ email: 42, website: ['acme.com'], company: { name: 'Acme' } })).toBeNull();
   });
@@ -316,6 +429,13 @@ describe('fuzzy company-name matching', () => {
         expect(idx.match({ company: v })?.account.id, v).toBe('u');
       }
     }
+  });
+
+  it('nominates names through a rare word only when the whole word is shared', () => {
+    const idx = buildAccountIndex([{ id: 'z', name: 'Zyxwvut Labs' }], { fuzzyThreshold: 0.5 });
+    // "zyxwvu" is a prefix of the rare word, not the word: no candidate, so no match.
+    expect(idx.match({ company: 'Zyxwvu Qqqqqqqqqq' })).toBeNull();
+    expect(idx.match({ company: 'Zyxwvut Qqqqqqqqqq' })?.account.id).toBe('z');
   });
 
   it('finds a longer name with an extra word through a rarely used word it shares', () => {

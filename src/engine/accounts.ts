@@ -34,6 +34,14 @@
  *   ("acme holdings intl").
  * Both give a few dozen candidates at most; only those are scored. A name two or more edits away
  * that shares no rare word is not found: the price of answering in microseconds.
+ *
+ * Speed (most leads match nothing, so misses must be cheap; none of this changes a result):
+ * - a plain `local@host` address is looked up in a table of account domains and free-mail hosts
+ *   directly, without tldts; only hosts that are neither (subdomains, odd input) take tldts;
+ * - pure-ASCII company names are normalised in one pass, without regular expressions or NFKD;
+ * - small Bloom filters in front of the exact-name map, the deletion table and the rare-word
+ *   table answer most absent keys from a few megabytes, not from tables many times larger;
+ * - a candidate is scored only if the letters it shares with the query could reach the threshold.
  */
 import { domainToASCII } from 'node:url';
 import { distance as levenshtein } from 'fastest-levenshtein';
@@ -160,46 +168,117 @@ const EMAIL_CHAR = (() => {
 })();
 
 /**
- * The host of a plain `local@host` address, lower-case, without tldts: printable ASCII with no
- * space, no `://`, and only letters, digits, `-` and `.` after the last `@`. For such input
- * {@link hostInput} returns exactly this string, so `parseHost` would see the same input.
- * Returns undefined for anything else, which then takes the general path.
+ * Where the host of a plain `local@host` address starts, or -1: printable ASCII with no space, no
+ * `:` (so no `://`), a non-empty host and only letters, digits, `-` and `.` after the last `@`.
+ * For such input {@link hostInput} returns exactly `value.slice(start).toLowerCase()`, so tldts
+ * would see that host and nothing else.
  */
-function directEmailHost(value: string): string | undefined {
+function directEmailHost(value: string): number {
   const n = value.length;
   let at = -1;
-  let upper = false;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
     if (c === 0x40) {
       at = i;
-      upper = false;
       continue;
     }
     const kind = c < 128 ? (EMAIL_CHAR[c] as number) : 0;
-    if (kind === 0) return undefined;
-    // ':' anywhere may start `://`; before the `@` anything else printable is fine.
-    if (c === 0x3a) return undefined;
-    if (at >= 0 && kind !== 1) return undefined;
-    if (c >= 0x41 && c <= 0x5a) upper = true;
+    if (kind === 0 || c === 0x3a || (at >= 0 && kind !== 1)) return -1;
   }
-  if (at < 0 || at === n - 1) return undefined;
-  const host = value.slice(at + 1);
-  return upper ? host.toLowerCase() : host;
+  return at < 0 || at === n - 1 ? -1 : at + 1;
+}
+
+/** The finalised hash of `s[start, end)` lower-cased, for ASCII letters. */
+function lowerSpanHash(s: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    h = (Math.imul(h, HASH_BASE) + (c >= 0x41 && c <= 0x5a ? c | 0x20 : c)) | 0;
+  }
+  return finalizeHash(h, end - start);
 }
 
 /**
- * Free-mail entries `e` for which the general path provably ignores an address `x@e`: either
- * tldts rejects `e` or the result counts as free mail. Computed once, on first use.
+ * Exact host → value lookups straight from a substring of the lead's address, lower-casing on the
+ * fly: no substring, no `Map`. Open addressing over an `Int32Array` of (hash, entry + 1, key
+ * offset, key length) with the keys' bytes in one buffer, so a lookup touches a slot, the key's
+ * bytes and the value, where a `Map` keyed by strings scattered over the heap costs more misses.
+ * Keys are lower-case host names of a–z, 0–9, `-` and `.` only ({@link DomainTable.storable}).
  */
-let freeMailDirect: ReadonlySet<string> | undefined;
-function freeMailHosts(): ReadonlySet<string> {
+class DomainTable<V> {
+  private readonly slots: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly values: V[];
+  private readonly mask: number;
+
+  static storable(key: string): boolean {
+    if (key.length === 0) return false;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e))
+        return false;
+    }
+    return true;
+  }
+
+  /** `entries`: distinct {@link DomainTable.storable} keys. */
+  constructor(entries: ReadonlyArray<readonly [string, V]>) {
+    let capacity = 2;
+    while (capacity < 2 * entries.length) capacity *= 2;
+    this.mask = capacity - 1;
+    this.slots = new Int32Array(4 * capacity);
+    let total = 0;
+    for (const [key] of entries) total += key.length;
+    this.bytes = new Uint8Array(total);
+    this.values = [];
+    let offset = 0;
+    for (const [key, value] of entries) {
+      const hash = lowerSpanHash(key, 0, key.length);
+      let at = hash & this.mask;
+      while (this.slots[4 * at + 1] !== 0) at = (at + 1) & this.mask;
+      this.values.push(value);
+      this.slots[4 * at] = hash;
+      this.slots[4 * at + 1] = this.values.length;
+      this.slots[4 * at + 2] = offset;
+      this.slots[4 * at + 3] = key.length;
+      for (let i = 0; i < key.length; i++) this.bytes[offset++] = key.charCodeAt(i);
+    }
+  }
+
+  /** The value stored for `s[start, end)` lower-cased, or undefined. */
+  get(s: string, start: number, end: number): V | undefined {
+    // Stored signed, as the Int32Array holds it.
+    const hash = lowerSpanHash(s, start, end) | 0;
+    const length = end - start;
+    const { slots, bytes, mask } = this;
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const entry = slots[4 * at + 1] as number;
+      if (entry === 0) return undefined;
+      if (slots[4 * at] !== hash || slots[4 * at + 3] !== length) continue;
+      const offset = slots[4 * at + 2] as number;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = s.charCodeAt(start + i);
+        if (bytes[offset + i] !== (c >= 0x41 && c <= 0x5a ? c | 0x20 : c)) break;
+      }
+      if (i === length) return this.values[entry - 1];
+    }
+  }
+}
+
+/**
+ * Free-mail hosts `h` for which the general path provably ignores an address `x@h`: `h` is
+ * stored lower-case in the list, and tldts rejects it or the result counts as free mail. For
+ * such `h`, {@link hostInput} gives `h` from both `x@h` and `h`. Computed once, on first use.
+ */
+let freeMailDirect: readonly string[] | undefined;
+function freeMailHosts(): readonly string[] {
   if (freeMailDirect === undefined) {
-    const direct = new Set<string>();
+    const direct: string[] = [];
     for (const entry of freeMail) {
-      if (directEmailHost(`x@${entry}`) !== entry) continue;
+      if (!DomainTable.storable(entry)) continue;
       const hd = hostAndDomain(entry);
-      if (!hd || isFreeMail(hd)) direct.add(entry);
+      if (!hd || isFreeMail(hd)) direct.push(entry);
     }
     freeMailDirect = direct;
   }
@@ -483,7 +562,10 @@ function sharedLetterBound(
   const m = name.length;
   if (common === 0) return 0;
   const longest = Math.max(n, m);
-  return Math.max((common / n + common / m + common / common) / 3, 1 - (longest - common) / longest);
+  return Math.max(
+    (common / n + common / m + common / common) / 3,
+    1 - (longest - common) / longest,
+  );
 }
 
 /** The fuzzy score: the larger of Jaro and normalised Levenshtein similarity (see module comment). */
@@ -596,6 +678,19 @@ function flatCopy(s: string): string {
   return (s + '\u0000').slice(0, s.length);
 }
 
+/**
+ * True when `name` has the word `query[start, end)` at `at`, where a word of `name` starts: a
+ * hash match in the rare-word table is a candidate only once the word itself agrees.
+ */
+function hasWordAt(name: string, at: number, query: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (at + length > name.length) return false;
+  if (at + length < name.length && name.charCodeAt(at + length) !== 0x20) return false;
+  for (let i = 0; i < length; i++)
+    if (name.charCodeAt(at + i) !== query.charCodeAt(start + i)) return false;
+  return true;
+}
+
 /** Orders accounts by preference: strategic, then owned, then smallest id. */
 function comparePreference(a: Account, b: Account): number {
   const strategic = Number(b.strategic === true) - Number(a.strategic === true);
@@ -688,14 +783,18 @@ export function buildAccountIndex(
     const hd = hostAndDomain(domain);
     if (hd && hd.host === domain && hd.domain === domain) indirect.delete(domain);
   }
-  const freeMailDirectHosts = freeMailHosts();
+  // The email fast path: account domains a lead's host may be compared with directly, and
+  // free-mail hosts (null). They never overlap: free-mail domains were skipped above.
+  const direct: Array<[string, AccountMatch | null]> = [];
+  for (const [domain, found] of byEmailDomain)
+    if (!indirect.has(domain) && DomainTable.storable(domain)) direct.push([domain, found]);
+  for (const host of freeMailHosts()) if (!byEmailDomain.has(host)) direct.push([host, null]);
+  const directEmail = new DomainTable(direct);
 
   const nameFilter = new HashFilter(byName.size);
   for (const name of byName.keys()) nameFilter.add(spanHash(name, 0, name.length));
   const deletions = buildDeletionTable(names);
-  const rareTokens = buildRareTokenIndex(names);
-  const rareTokenFilter = new HashFilter(rareTokens.size);
-  for (const token of rareTokens.keys()) rareTokenFilter.add(spanHash(token, 0, token.length));
+  const rareTokens = buildRareTokenTable(names);
   const scratch = new Uint8Array(2 * MAX_FUZZY_LENGTH);
   const size = ranked.length;
 
@@ -726,13 +825,25 @@ export function buildAccountIndex(
       bestScore = score;
     }
   };
-  const { filter, mask, offsets, hashes } = deletions;
-  const owners = deletions.names;
   const probe = (hash: number): void => {
-    if (!filter.mayHave(hash)) return;
+    if (!deletions.filter.mayHave(hash)) return;
+    const { offsets, hashes, values, mask } = deletions;
     const end = offsets[(hash & mask) + 1] as number;
     for (let k = offsets[hash & mask] as number; k < end; k++) {
-      if (hashes[k] === hash) consider(owners[k] as number);
+      if (hashes[k] === hash) consider(values[k] as number);
+    }
+  };
+  /** Considers the names that contain the rare word `query[start, end)`. */
+  const probeWord = (start: number, end: number): void => {
+    const hash = spanHash(query, start, end);
+    if (!rareTokens.filter.mayHave(hash)) return;
+    const { offsets, hashes, values, starts, mask } = rareTokens;
+    const last = offsets[(hash & mask) + 1] as number;
+    for (let k = offsets[hash & mask] as number; k < last; k++) {
+      if (hashes[k] !== hash) continue;
+      const candidate = values[k] as number;
+      if (hasWordAt(names[candidate] as string, starts[k] as number, query, start, end))
+        consider(candidate);
     }
   };
 
@@ -762,14 +873,11 @@ export function buildAccountIndex(
       prefix = (Math.imul(prefix, HASH_BASE) + c) | 0;
       previous = c;
     }
-    // Rare words, when the name has several; the filter spares most words a slice and a lookup.
+    // Rare words, when the name has several.
     let start = 0;
-    for (let space = name.indexOf(' '); space >= 0 || start > 0; ) {
+    for (let space = name.indexOf(' '); space >= 0 || start > 0;) {
       const end = space >= 0 ? space : n;
-      if (end - start >= MIN_TOKEN_LENGTH && rareTokenFilter.mayHave(spanHash(name, start, end))) {
-        const postings = rareTokens.get(name.slice(start, end));
-        if (postings) for (const candidate of postings) consider(candidate);
-      }
+      if (end - start >= MIN_TOKEN_LENGTH) probeWord(start, end);
       if (space < 0) break;
       start = space + 1;
       space = name.indexOf(' ', start);
@@ -787,21 +895,16 @@ export function buildAccountIndex(
     match(lead) {
       const rawEmail = lead.email;
       if (typeof rawEmail === 'string' && rawEmail.length > 0) {
-        // Fast path: the host of a plain address is a known provider or account domain itself.
+        // Fast path, without tldts: the host of a plain address is itself an account domain
+        // (→ the match) or a free-mail host (→ null: the email says nothing).
         const host = directEmailHost(rawEmail);
-        let known = false;
-        if (host !== undefined) {
-          if (freeMailDirectHosts.has(host)) known = true;
-          else {
-            const found = byEmailDomain.get(host);
-            if (found !== undefined && !indirect.has(host)) return found;
-          }
-        }
-        if (!known) {
+        const found = host < 0 ? undefined : directEmail.get(rawEmail, host, rawEmail.length);
+        if (found) return found;
+        if (found === undefined) {
           const email = hostAndDomain(rawEmail);
           if (email && !isFreeMail(email)) {
-            const found = byEmailDomain.get(email.domain);
-            if (found) return found;
+            const byDomain = byEmailDomain.get(email.domain);
+            if (byDomain) return byDomain;
           }
         }
       }
@@ -822,30 +925,27 @@ export function buildAccountIndex(
   return Object.freeze(index);
 }
 
-interface DeletionTable {
-  /** Every hash in the table, for answering most absent hashes without touching the rest. */
+/**
+ * A hash table from 32-bit hashes to entries, in compressed sparse rows: bucket b holds entries
+ * offsets[b] .. offsets[b+1]−1, each a `hashes[k]` with its `values[k]` and `starts[k]`. The
+ * filter in front answers most absent hashes without touching the rest.
+ */
+interface HashTable {
   filter: HashFilter;
   mask: number;
-  /** Bucket b holds entries offsets[b] .. offsets[b+1]−1 (compressed sparse rows). */
   offsets: Uint32Array;
   hashes: Uint32Array;
-  names: Uint32Array;
+  values: Uint32Array;
+  starts: Uint8Array;
 }
 
-/** Hash table from every name's and one-deletion variant's hash to the name's index. */
-function buildDeletionTable(names: readonly string[]): DeletionTable {
-  let total = 0;
-  for (const name of names) total += name.length + 1;
-  const hashes = new Uint32Array(total);
-  const owners = new Uint32Array(total);
-  let filled = 0;
-  names.forEach((name, i) => {
-    forEachDeletionHash(name, (hash) => {
-      hashes[filled] = hash;
-      owners[filled] = i;
-      filled++;
-    });
-  });
+/** Groups the first `filled` entries into a {@link HashTable}. */
+function buildHashTable(
+  hashes: Uint32Array,
+  values: Uint32Array,
+  starts: Uint8Array,
+  filled: number,
+): HashTable {
   // About one entry per bucket keeps a probe to a couple of comparisons.
   let buckets = 1;
   while (buckets < filled) buckets *= 2;
@@ -859,35 +959,86 @@ function buildDeletionTable(names: readonly string[]): DeletionTable {
     offsets[b + 1] = (offsets[b + 1] as number) + (offsets[b] as number);
   const cursor = offsets.slice(0, buckets);
   const sortedHashes = new Uint32Array(filled);
-  const sortedNames = new Uint32Array(filled);
+  const sortedValues = new Uint32Array(filled);
+  const sortedStarts = new Uint8Array(filled);
+  const filter = new HashFilter(filled);
   for (let k = 0; k < filled; k++) {
     const hash = hashes[k] as number;
     const at = cursor[hash & mask] as number;
     cursor[hash & mask] = at + 1;
     sortedHashes[at] = hash;
-    sortedNames[at] = owners[k] as number;
+    sortedValues[at] = values[k] as number;
+    sortedStarts[at] = starts[k] as number;
+    filter.add(hash);
   }
-  const filter = new HashFilter(filled);
-  for (let k = 0; k < filled; k++) filter.add(sortedHashes[k] as number);
-  return { filter, mask, offsets, hashes: sortedHashes, names: sortedNames };
+  return {
+    filter,
+    mask,
+    offsets,
+    hashes: sortedHashes,
+    values: sortedValues,
+    starts: sortedStarts,
+  };
 }
 
-/** Word → indexes of the names containing it, for words in at most RARE_TOKEN_MAX_NAMES names. */
-function buildRareTokenIndex(names: readonly string[]): ReadonlyMap<string, Uint32Array> {
+/** Hash table from every name's and one-deletion variant's hash to the name's index. */
+function buildDeletionTable(names: readonly string[]): HashTable {
+  let total = 0;
+  for (const name of names) total += name.length + 1;
+  const hashes = new Uint32Array(total);
+  const owners = new Uint32Array(total);
+  let filled = 0;
+  names.forEach((name, i) => {
+    forEachDeletionHash(name, (hash) => {
+      hashes[filled] = hash;
+      owners[filled] = i;
+      filled++;
+    });
+  });
+  return buildHashTable(hashes, owners, new Uint8Array(filled), filled);
+}
+
+/**
+ * Rare words: for each word (at least MIN_TOKEN_LENGTH long) in at most RARE_TOKEN_MAX_NAMES
+ * names, one entry per name containing it, keyed by the word's {@link spanHash}, holding the
+ * name's index and where the word starts in it, so that a lookup can confirm the word itself
+ * without keeping the words.
+ */
+function buildRareTokenTable(names: readonly string[]): HashTable {
+  /** Word → [name index, start, name index, start, …], or null once too common. */
   const postings = new Map<string, number[] | null>();
   names.forEach((name, i) => {
-    for (const token of new Set(name.split(' '))) {
-      if (token.length < MIN_TOKEN_LENGTH) continue;
+    const seen = new Set<string>();
+    let start = 0;
+    for (const token of name.split(' ')) {
+      const at = start;
+      start += token.length + 1;
+      if (token.length < MIN_TOKEN_LENGTH || seen.has(token)) continue;
+      seen.add(token);
       const list = postings.get(token);
-      if (list === undefined) postings.set(token, [i]);
+      if (list === undefined) postings.set(token, [i, at]);
       else if (list !== null) {
         // Once too common, forget the list: it would only flood the candidates.
-        if (list.length >= RARE_TOKEN_MAX_NAMES) postings.set(token, null);
-        else list.push(i);
+        if (list.length >= 2 * RARE_TOKEN_MAX_NAMES) postings.set(token, null);
+        else list.push(i, at);
       }
     }
   });
-  const rare = new Map<string, Uint32Array>();
-  for (const [token, list] of postings) if (list !== null) rare.set(token, Uint32Array.from(list));
-  return rare;
+  let total = 0;
+  for (const list of postings.values()) if (list !== null) total += list.length >> 1;
+  const hashes = new Uint32Array(total);
+  const owners = new Uint32Array(total);
+  const starts = new Uint8Array(total);
+  let filled = 0;
+  for (const [token, list] of postings) {
+    if (list === null) continue;
+    const hash = spanHash(token, 0, token.length);
+    for (let k = 0; k < list.length; k += 2) {
+      hashes[filled] = hash;
+      owners[filled] = list[k] as number;
+      starts[filled] = list[k + 1] as number;
+      filled++;
+    }
+  }
+  return buildHashTable(hashes, owners, starts, filled);
 }
