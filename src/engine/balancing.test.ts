@@ -36,6 +36,7 @@ function simulate(
       state,
       ownerState: (id) => owners.get(id),
       period: periods?.[step] ?? '2026-W48',
+      explain: true,
     });
     results.push(result);
     if (!result) return;
@@ -604,6 +605,52 @@ describe('balancing properties', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('lazy eligibility', () => {
+  it('asks round robin and least loaded only about the members they reach, with the same choice', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Strategy>('round_robin', 'weighted', 'least_loaded', 'fair_share'),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: -1, max: 11 }),
+        (strategy, eligible, loads, cursor) => {
+          const members = eligible.map((_, i) => ({ ownerId: `m${i}`, weight: 1 + (i % 3) }));
+          const owners = new Map(
+            members.map((m, i) => [
+              m.ownerId,
+              {
+                open: loads[i]!,
+                dayKey: '',
+                dayCount: 0,
+                weekKey: '',
+                weekCount: 0,
+                lastAssignedAt: null,
+              },
+            ]),
+          );
+          const asked: number[] = [];
+          const probe = { has: (i: number) => (asked.push(i), eligible[i] === true) };
+          const base = {
+            strategy,
+            members,
+            state: { ...emptyPoolState(), cursor: Math.min(cursor, members.length - 1) },
+            ownerState: (id: string) => owners.get(id),
+            period: 'p',
+          };
+          const eager = pickMember({ ...base, eligible });
+          const lazy = pickMember({ ...base, eligible: probe });
+          expect(lazy?.index).toBe(eager?.index);
+          if (lazy && (strategy === 'round_robin' || strategy === 'least_loaded')) {
+            // Every member asked before the chosen one was ineligible.
+            expect(asked.slice(0, -1).every((i) => eligible[i] !== true)).toBe(true);
+            expect(asked.at(-1)).toBe(lazy.index);
+          }
+        },
+      ),
     );
   });
 });

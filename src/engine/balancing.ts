@@ -22,12 +22,28 @@ export interface Member {
 }
 
 /** Everything a strategy needs to pick one member for one lead. */
+/** Answers eligibility on demand; may compute and cache each answer. */
+export interface Eligibility {
+  has(index: number): boolean;
+}
+
+class ListEligibility implements Eligibility {
+  constructor(private readonly list: readonly boolean[]) {}
+  has(index: number): boolean {
+    return this.list[index] === true;
+  }
+}
+
 export interface PickInput {
   strategy: Strategy;
   /** Pool order: the order of rotation and of tie-breaks. */
   members: readonly Member[];
-  /** eligible[i]: members[i] may take this lead now (available, under caps, has the skills). */
-  eligible: readonly boolean[];
+  /**
+   * Whether members[i] may take this lead now (available, under caps, has the skills): a list, or
+   * a probe asked only about the members a strategy considers (round robin and least loaded stop
+   * at the first eligible member in their order, so most members are never checked).
+   */
+  eligible: readonly boolean[] | Eligibility;
   /** This pool's memory; never mutated. */
   state: PoolState;
   /** Load and counters of an owner, for least_loaded. */
@@ -73,25 +89,18 @@ export function periodKey(period: 'day' | 'week' | 'month', now: EpochMs): strin
  * Every pick counts in `state.assigned`.
  */
 export function pickMember(input: PickInput): PickResult | null {
-  const { members, eligible } = input;
-  let anyone = false;
-  for (let i = 0; i < members.length; i++) {
-    if (eligible[i] === true) {
-      anyone = true;
-      break;
-    }
-  }
-  if (!anyone) return null;
-  switch (input.strategy) {
-    case 'round_robin':
-      return pickRoundRobin(input);
-    case 'weighted':
-      return pickWeighted(input);
-    case 'least_loaded':
-      return pickLeastLoaded(input);
-    case 'fair_share':
-      return pickFairShare(input);
-  }
+  const ok = Array.isArray(input.eligible)
+    ? new ListEligibility(input.eligible as readonly boolean[])
+    : (input.eligible as Eligibility);
+  const result =
+    input.strategy === 'round_robin'
+      ? pickRoundRobin(input, ok)
+      : input.strategy === 'weighted'
+        ? pickWeighted(input, ok)
+        : input.strategy === 'least_loaded'
+          ? pickLeastLoaded(input, ok)
+          : pickFairShare(input, ok);
+  return result.index < 0 ? null : result;
 }
 
 /**
@@ -130,34 +139,41 @@ function dropFormerMembers(record: Record<string, number>, members: readonly Mem
 /** Shared empty figures for picks made without an explanation. */
 const NO_FIGURES: Record<string, unknown> = Object.freeze({});
 
+/** Nobody eligible (pickMember returns null for it). */
+const NO_PICK: PickResult = Object.freeze({
+  index: -1,
+  state: emptyPoolState(),
+  figures: NO_FIGURES,
+});
+
 function tidy(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
 
-function pickRoundRobin({ members, eligible, state }: PickInput): PickResult {
+function pickRoundRobin({ members, state, explain }: PickInput, ok: Eligibility): PickResult {
   const n = members.length;
   // A cursor left over from a larger pool still continues the rotation instead of restarting it.
   const from = state.cursor >= 0 ? state.cursor % n : -1;
-  const skipped: string[] = [];
+  const skipped: string[] | undefined = explain ? [] : undefined;
   let index = -1;
   for (let k = 1; k <= n; k++) {
     const i = (from + k) % n;
-    if (eligible[i] === true) {
+    if (ok.has(i)) {
       index = i;
       break;
     }
-    skipped.push(members[i]!.ownerId);
+    skipped?.push(members[i]!.ownerId);
   }
   // The cursor moves to the chosen member, past the skipped ones: they lose this turn for good,
   // so someone back from lunch does not receive a burst of "owed" leads.
   return {
     index,
     state: nextState(state, { cursor: index }),
-    figures: { cursor: state.cursor, nextCursor: index, skipped },
+    figures: skipped ? { cursor: state.cursor, nextCursor: index, skipped } : NO_FIGURES,
   };
 }
 
-function pickWeighted({ members, eligible, state, explain }: PickInput): PickResult {
+function pickWeighted({ members, state, explain }: PickInput, ok: Eligibility): PickResult {
   // Cloning the previous weights and overwriting them is far cheaper than building a many-keyed
   // object key by key; keys of former members are dropped below only when there are any.
   const current: Record<string, number> = { ...state.currentWeights };
@@ -168,7 +184,7 @@ function pickWeighted({ members, eligible, state, explain }: PickInput): PickRes
     const { ownerId, weight } = members[i]!;
     let w = state.currentWeights[ownerId] ?? 0;
     // Ineligible members keep their current weight: no credit piles up while they are away.
-    if (eligible[i] === true) {
+    if (ok.has(i)) {
       w = tidy(w + weight);
       total += weight;
       if (w > best) {
@@ -178,6 +194,7 @@ function pickWeighted({ members, eligible, state, explain }: PickInput): PickRes
     }
     current[ownerId] = w;
   }
+  if (index < 0) return NO_PICK;
   if (keyCount(current) > members.length) dropFormerMembers(current, members);
   const chosen = members[index]!.ownerId;
   const figures = explain
@@ -196,36 +213,53 @@ function pickWeighted({ members, eligible, state, explain }: PickInput): PickRes
   };
 }
 
-function pickLeastLoaded({ members, eligible, state, ownerState, explain }: PickInput): PickResult {
-  const open: Record<string, number> | undefined = explain ? {} : undefined;
-  let index = -1;
-  let bestOpen = Infinity;
-  let bestLast: EpochMs | null = null;
-  for (let i = 0; i < members.length; i++) {
-    if (eligible[i] !== true) continue;
-    const id = members[i]!.ownerId;
-    const s = ownerState(id);
-    const load = s?.open ?? 0;
-    const last = s?.lastAssignedAt ?? null;
-    if (open) open[id] = load;
-    // Tie on load: whoever waited longest, never-assigned first, then member order.
-    const better =
-      index < 0 ||
-      load < bestOpen ||
-      (load === bestOpen &&
-        last !== bestLast &&
-        (last === null || (bestLast !== null && last < bestLast)));
-    if (better) {
-      index = i;
-      bestOpen = load;
-      bestLast = last;
-    }
+function pickLeastLoaded(
+  { members, state, ownerState, explain }: PickInput,
+  ok: Eligibility,
+): PickResult {
+  const n = members.length;
+  const loads = new Array<number>(n);
+  const lasts = new Array<EpochMs | null>(n);
+  for (let i = 0; i < n; i++) {
+    const s = ownerState(members[i]!.ownerId);
+    loads[i] = s?.open ?? 0;
+    lasts[i] = s?.lastAssignedAt ?? null;
   }
-  return {
-    index,
-    state: nextState(state, {}),
-    figures: open ? { open, lastAssignedAt: bestLast } : NO_FIGURES,
-  };
+  // Members are tried best first (fewest open, then whoever waited longest, never-assigned
+  // first, then member order), so eligibility is checked only until the first eligible one.
+  const tried = new Uint8Array(n);
+  let index = -1;
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < n; i++) {
+      if (tried[i] === 1) continue;
+      if (best < 0 || before(loads[i]!, lasts[i]!, loads[best]!, lasts[best]!)) best = i;
+    }
+    if (best < 0) break;
+    if (ok.has(best)) {
+      index = best;
+      break;
+    }
+    tried[best] = 1;
+  }
+  let figures = NO_FIGURES;
+  if (explain && index >= 0) {
+    const open: Record<string, number> = {};
+    for (let i = 0; i < n; i++) if (ok.has(i)) open[members[i]!.ownerId] = loads[i]!;
+    figures = { open, lastAssignedAt: lasts[index] };
+  }
+  return { index, state: nextState(state, {}), figures };
+}
+
+/** Whether a member with (load, last) comes strictly before one with (bestLoad, bestLast). */
+function before(
+  load: number,
+  last: EpochMs | null,
+  bestLoad: number,
+  bestLast: EpochMs | null,
+): boolean {
+  if (load !== bestLoad) return load < bestLoad;
+  return last !== bestLast && (last === null || (bestLast !== null && last < bestLast));
 }
 
 /**
@@ -236,7 +270,10 @@ function below(a: number, b: number): boolean {
   return a < b - 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-function pickFairShare({ members, eligible, state, period, explain }: PickInput): PickResult {
+function pickFairShare(
+  { members, state, period, explain }: PickInput,
+  ok: Eligibility,
+): PickResult {
   const reset = state.period !== period;
   const previous = reset ? {} : state.virtualShares;
   // The two smallest shares among eligible members who have one, so that each member's
@@ -248,7 +285,7 @@ function pickFairShare({ members, eligible, state, period, explain }: PickInput)
   // line can trail the others (see below).
   let slack = 0;
   for (let i = 0; i < members.length; i++) {
-    if (eligible[i] !== true) continue;
+    if (!ok.has(i)) continue;
     const { ownerId, weight } = members[i]!;
     slack = Math.max(slack, 1 / weight);
     const own = previous[ownerId];
@@ -271,7 +308,7 @@ function pickFairShare({ members, eligible, state, period, explain }: PickInput)
   for (let i = 0; i < members.length; i++) {
     const { ownerId, weight } = members[i]!;
     const own = previous[ownerId];
-    if (eligible[i] !== true) {
+    if (!ok.has(i)) {
       if (own !== undefined) shares[ownerId] = own;
       continue;
     }
@@ -299,6 +336,7 @@ function pickFairShare({ members, eligible, state, period, explain }: PickInput)
       index = i;
     }
   }
+  if (index < 0) return NO_PICK;
   if (keyCount(shares) > members.length) dropFormerMembers(shares, members);
   const chosen = members[index]!;
   const figures = explain

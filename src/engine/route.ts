@@ -327,6 +327,34 @@ function tryOwner(
   return parked ?? NONE;
 }
 
+/** Checks pool members only when a strategy asks, once each. */
+class LazyEligibility {
+  private readonly known: Int8Array;
+  constructor(
+    private readonly pool: CompiledPool,
+    private readonly rule: CompiledRule,
+    private readonly ctx: ChainContext,
+  ) {
+    this.known = new Int8Array(pool.members.length);
+  }
+  has(i: number): boolean {
+    const k = this.known[i];
+    if (k !== 0) return k === 1;
+    const ownerId = this.pool.members[i]!.ownerId;
+    const ok =
+      obstacle(
+        ownerId,
+        this.ctx.input.directory.owners.get(ownerId),
+        this.pool.memberSkills[i],
+        this.pool.caps,
+        this.rule,
+        this.ctx,
+      ) === undefined;
+    this.known[i] = ok ? 1 : 2;
+    return ok;
+  }
+}
+
 function tryPool(
   pool: CompiledPool,
   step: number,
@@ -336,22 +364,28 @@ function tryPool(
 ): TargetOutcome {
   const { directory, state, now } = ctx.input;
   const n = pool.members.length;
-  const eligible = new Array<boolean>(n);
-  // Reports of passed-over members are kept only when someone will read them.
+  // Reports of every member are built only when someone will read them; otherwise members are
+  // checked on demand, as far as the strategy looks.
   const keep = ctx.explain || rule.availability === 'park';
   const reports: CandidateReport[] = [];
-  for (let i = 0; i < n; i++) {
-    const ownerId = pool.members[i]!.ownerId;
-    const report = obstacle(
-      ownerId,
-      directory.owners.get(ownerId),
-      pool.memberSkills[i],
-      pool.caps,
-      rule,
-      ctx,
-    );
-    eligible[i] = report === undefined;
-    if (keep) reports.push(report ?? ELIGIBLE_REPORT(ownerId));
+  let eligible: boolean[] | LazyEligibility;
+  if (keep) {
+    eligible = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) {
+      const ownerId = pool.members[i]!.ownerId;
+      const report = obstacle(
+        ownerId,
+        directory.owners.get(ownerId),
+        pool.memberSkills[i],
+        pool.caps,
+        rule,
+        ctx,
+      );
+      eligible[i] = report === undefined;
+      reports.push(report ?? ELIGIBLE_REPORT(ownerId));
+    }
+  } else {
+    eligible = new LazyEligibility(pool, rule, ctx);
   }
   const poolState: PoolState =
     ctx.changes.pools.get(pool.id) ?? state.pools.get(pool.id) ?? emptyPoolState();
