@@ -287,8 +287,10 @@ function obstacle(
   const availability = checkAvailability(owner, now, rule.availability !== 'any_active');
   if (availability.status !== 'eligible')
     return { ownerId, status: availability.status, until: availability.until };
-  const cap = checkCaps(owner, poolCaps, state.owners.get(ownerId), now);
-  if (cap) return { ownerId, status: cap };
+  if (owner.caps !== undefined || poolCaps !== undefined) {
+    const cap = checkCaps(owner, poolCaps, state.owners.get(ownerId), now);
+    if (cap) return { ownerId, status: cap };
+  }
   const missing = missingSkill(owner.skills, extraSkills, rule.requirements, ctx.derived.fields);
   if (missing) return { ownerId, status: 'missing_skill', detail: missing };
   return undefined;
@@ -327,11 +329,30 @@ function tryOwner(
   return parked ?? NONE;
 }
 
+/**
+ * The pool's members as Owner objects of this directory, looked up once per directory snapshot
+ * rather than by id for every lead (pure memoisation: a directory is immutable once built).
+ */
+const memberOwnersMemo = new WeakMap<
+  Directory,
+  Map<CompiledPool, ReadonlyArray<Owner | undefined>>
+>();
+
+function memberOwners(directory: Directory, pool: CompiledPool): ReadonlyArray<Owner | undefined> {
+  let byPool = memberOwnersMemo.get(directory);
+  if (!byPool) memberOwnersMemo.set(directory, (byPool = new Map()));
+  let owners = byPool.get(pool);
+  if (!owners)
+    byPool.set(pool, (owners = pool.members.map((m) => directory.owners.get(m.ownerId))));
+  return owners;
+}
+
 /** Checks pool members only when a strategy asks, once each. */
 class LazyEligibility {
   private readonly known: Int8Array;
   constructor(
     private readonly pool: CompiledPool,
+    private readonly owners: ReadonlyArray<Owner | undefined>,
     private readonly rule: CompiledRule,
     private readonly ctx: ChainContext,
   ) {
@@ -344,7 +365,7 @@ class LazyEligibility {
     const ok =
       obstacle(
         ownerId,
-        this.ctx.input.directory.owners.get(ownerId),
+        this.owners[i],
         this.pool.memberSkills[i],
         this.pool.caps,
         this.rule,
@@ -364,6 +385,7 @@ function tryPool(
 ): TargetOutcome {
   const { directory, state, now } = ctx.input;
   const n = pool.members.length;
+  const owners = memberOwners(directory, pool);
   // Reports of every member are built only when someone will read them; otherwise members are
   // checked on demand, as far as the strategy looks.
   const keep = ctx.explain || rule.availability === 'park';
@@ -373,19 +395,12 @@ function tryPool(
     eligible = new Array<boolean>(n);
     for (let i = 0; i < n; i++) {
       const ownerId = pool.members[i]!.ownerId;
-      const report = obstacle(
-        ownerId,
-        directory.owners.get(ownerId),
-        pool.memberSkills[i],
-        pool.caps,
-        rule,
-        ctx,
-      );
+      const report = obstacle(ownerId, owners[i], pool.memberSkills[i], pool.caps, rule, ctx);
       eligible[i] = report === undefined;
       reports.push(report ?? ELIGIBLE_REPORT(ownerId));
     }
   } else {
-    eligible = new LazyEligibility(pool, rule, ctx);
+    eligible = new LazyEligibility(pool, owners, rule, ctx);
   }
   const poolState: PoolState =
     ctx.changes.pools.get(pool.id) ?? state.pools.get(pool.id) ?? emptyPoolState();
