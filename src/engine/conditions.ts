@@ -1089,8 +1089,12 @@ function compileField(
   }
   return {
     test,
+    // The specialised test answers first; only a failing clause of several operators needs the
+    // generic ones to tell which operator failed.
     explain: (f) => {
+      if (test(f)) return undefined;
       const v = f[slot];
+      if (anys.length === 1) return `${texts[0]!} (was ${showValue(v)})`;
       for (let i = 0; i < anys.length; i++)
         if (!anys[i]!(v)) return `${texts[i]!} (was ${showValue(v)})`;
       return undefined;
@@ -1288,8 +1292,19 @@ function showValue(v: unknown): string {
   return showElement(v);
 }
 
+/** Quoted forms of recent text values: explanations show the same countries and sources over and over. */
+const shownText = new Map<string, string>();
+
 function showElement(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(truncate(v.trim(), 80));
+  if (typeof v === 'string') {
+    let shown = shownText.get(v);
+    if (shown === undefined) {
+      shown = JSON.stringify(truncate(v.trim(), 80));
+      if (shownText.size >= 10_000) shownText.clear();
+      shownText.set(v, shown);
+    }
+    return shown;
+  }
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined)
     return String(v);
   if (Array.isArray(v)) return 'a list';

@@ -101,13 +101,14 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
   };
   let decision: Decision | undefined;
   for (const rule of explain ? policy.rules : candidateRules(policy, derived.fields)) {
-    if (!rule.condition.test(derived.fields)) {
-      if (explain)
-        traces.push({
-          ruleId: rule.id,
-          matched: false,
-          failedClause: rule.condition.explainFailure(derived.fields),
-        });
+    if (explain) {
+      // explainFailure is undefined exactly when the condition holds: one evaluation, not two.
+      const failedClause = rule.condition.explainFailure(derived.fields);
+      if (failedClause !== undefined) {
+        traces.push({ ruleId: rule.id, matched: false, failedClause });
+        continue;
+      }
+    } else if (!rule.condition.test(derived.fields)) {
       continue;
     }
     if (explain) traces.push({ ruleId: rule.id, matched: true });
