@@ -10,7 +10,7 @@ const impureNodeModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'web/dist/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'web/dist/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

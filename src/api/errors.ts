@@ -1,0 +1,139 @@
+/**
+ * Errors on the wire: every failure is `{"error": {"code", "message", "details": [{"path",
+ * "message"}]}}`, with the status from one table. Fastify's own errors (bad JSON, oversized body,
+ * unsupported media type, schema validation) are translated into the same shape.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ServiceError, type ErrorCode, type ErrorDetail } from '../service/errors.ts';
+
+/** The one place error codes meet HTTP statuses. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  invalid_json: 400,
+  policy_invalid: 400,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  idempotency_conflict: 409,
+  not_a_draft: 409,
+  invalid_state: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  internal: 500,
+  unavailable: 503,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details: ErrorDetail[] };
+}
+
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  details: readonly ErrorDetail[] = [],
+): ErrorBody {
+  return { error: { code, message, details: [...details] } };
+}
+
+/** An error body and status for a ServiceError. */
+export function fromServiceError(error: ServiceError): { status: number; body: ErrorBody } {
+  return {
+    status: ERROR_STATUS[error.code],
+    body: errorBody(error.code, error.message, error.details),
+  };
+}
+
+const CONTEXT_PREFIX: Record<string, string> = {
+  body: '',
+  querystring: 'query.',
+  params: 'params.',
+  headers: 'headers.',
+};
+
+/** Fastify's error handler: maps every error to the error shape, logging only the unexpected. */
+export function handleError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const { status, body } = translate(error);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  void reply.status(status).send(body);
+}
+
+function translate(error: FastifyError): { status: number; body: ErrorBody } {
+  if (error instanceof ServiceError) return fromServiceError(error);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const prefix = CONTEXT_PREFIX[error.validationContext ?? 'body'] ?? '';
+    const details = error.validation.map((v) => ({
+      path: `${prefix}${pointerToPath(v.instancePath)}`.replace(/\.$/, '') || '(body)',
+      message: v.message ?? 'invalid',
+    }));
+    const where =
+      error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
+    return {
+      status: 400,
+      body: errorBody(
+        'validation_failed',
+        `invalid ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+        details,
+      ),
+    };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        body: errorBody('payload_too_large', `request body too large: ${error.message}`),
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        body: errorBody(
+          'unsupported_media_type',
+          'unsupported Content-Type; this endpoint takes application/json (some also text/csv or application/yaml)',
+        ),
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        status: 400,
+        body: errorBody('invalid_json', 'the request body is empty; expected JSON', [
+          { path: '(body)', message: 'empty' },
+        ]),
+      };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, body: errorBody('invalid_json', error.message) };
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return {
+      status: 400,
+      body: errorBody('invalid_json', `the request body is not valid JSON: ${error.message}`, [
+        { path: '(body)', message: error.message },
+      ]),
+    };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    const code: ErrorCode =
+      error.statusCode === 404
+        ? 'not_found'
+        : error.statusCode === 413
+          ? 'payload_too_large'
+          : error.statusCode === 415
+            ? 'unsupported_media_type'
+            : 'validation_failed';
+    return { status: error.statusCode, body: errorBody(code, error.message) };
+  }
+  return { status: 500, body: errorBody('internal', 'internal error') };
+}
+
+/** `/leads/3/email` → `leads[3].email`. */
+function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .reduce(
+      (path, seg) => (/^\d+$/.test(seg) ? `${path}[${seg}]` : path ? `${path}.${seg}` : seg),
+      '',
+    );
+}

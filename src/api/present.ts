@@ -1,0 +1,62 @@
+/** Service records → the API's snake_case documents. */
+import type { PolicyVersionRecord } from '../store/policies-repo.ts';
+import type { DecisionRecord, LeadRecord } from '../store/leads-repo.ts';
+
+export function presentLead(l: LeadRecord) {
+  return {
+    id: l.id,
+    external_id: l.externalId,
+    attributes: l.attributes,
+    derived: l.derived,
+    status: l.status,
+    owner_id: l.ownerId,
+    queue_id: l.queueId,
+    account_id: l.accountId,
+    retry_at: l.retryAt,
+    created_at: l.createdAt,
+    updated_at: l.updatedAt,
+    assigned_at: l.assignedAt,
+  };
+}
+
+export function presentDecision(d: DecisionRecord) {
+  return {
+    id: d.id,
+    lead_id: d.leadId,
+    trigger: d.trigger,
+    outcome: d.outcome,
+    owner_id: d.ownerId,
+    queue_id: d.queueId,
+    rule_id: d.ruleId,
+    pool_id: d.poolId,
+    policy_version: d.policyVersion,
+    previous_owner_id: d.previousOwnerId,
+    reason: d.reason,
+    actor: d.actor,
+    retry_at: d.retryAt,
+    fallback_step: d.fallbackStep,
+    account_id: d.accountId,
+    latency_ms: d.latencyUs === null ? null : d.latencyUs / 1000,
+    created_at: d.createdAt,
+    explanation: d.explanation,
+  };
+}
+
+export function presentPolicy(p: PolicyVersionRecord) {
+  return {
+    id: p.id,
+    status: p.status,
+    name: p.name,
+    format: p.format,
+    source: p.source,
+    document: p.document,
+    content_hash: p.contentHash,
+    effective_from: p.effectiveFrom,
+    author: p.author,
+    note: p.note,
+    based_on: p.basedOn,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    published_at: p.publishedAt,
+  };
+}

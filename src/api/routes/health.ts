@@ -1,0 +1,63 @@
+/** Liveness, readiness and Prometheus metrics. */
+import { sql } from 'kysely';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../service/index.ts';
+
+export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'The process is up',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'The database answers: ready for traffic',
+        response: {
+          200: z.object({ status: z.literal('ready'), database: z.string() }),
+          503: z.object({
+            status: z.literal('unavailable'),
+            database: z.string(),
+            message: z.string(),
+          }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(services.store.db);
+        return { status: 'ready' as const, database: services.store.kind };
+      } catch (error) {
+        return reply
+          .status(503)
+          .send({
+            status: 'unavailable' as const,
+            database: services.store.kind,
+            message: (error as Error).message,
+          });
+      }
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false } },
+    async (_request, reply) => {
+      const registry = services.metrics.registry;
+      return reply.header('content-type', registry.contentType).send(await registry.metrics());
+    },
+  );
+};

@@ -1,0 +1,232 @@
+/** Lead intake and lead management: /v1/leads. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { Services } from '../../service/index.ts';
+import type { IntakeRequest, IntakeResult } from '../../service/route-lead.ts';
+import { hashRequest } from '../../service/route-lead.ts';
+import { ServiceError } from '../../service/errors.ts';
+import { fromServiceError } from '../errors.ts';
+import { presentDecision, presentLead } from '../present.ts';
+import {
+  assignSchema,
+  batchInputSchema,
+  batchResultSchema,
+  errorResponses,
+  idempotencyHeaders,
+  idParams,
+  leadActionResultSchema,
+  leadInputSchema,
+  leadListQuery,
+  leadPatchSchema,
+  leadSchema,
+  leadWithDecisionSchema,
+  leadWithHistorySchema,
+  page,
+  rerouteSchema,
+} from '../schemas.ts';
+
+type LeadInput = z.infer<typeof leadInputSchema>;
+
+/** The intake request for one submitted lead; `key` is the scoped idempotency key, if any. */
+function intakeRequest(
+  body: LeadInput,
+  key: string | undefined,
+  receivedAt: number,
+): IntakeRequest {
+  const { external_id: externalId, ...attributes } = body;
+  const scoped =
+    key !== undefined ? `h:${key}` : externalId !== undefined ? `x:${externalId}` : undefined;
+  return {
+    attributes,
+    externalId,
+    idempotencyKey: scoped,
+    requestHash: hashRequest(body),
+    receivedAt,
+  };
+}
+
+function present(result: IntakeResult) {
+  return { ...presentLead(result.lead), decision: presentDecision(result.decision) };
+}
+
+export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  app.post(
+    '/v1/leads',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Store and route a lead',
+        description:
+          'Stores the lead, routes it with the policy in force and returns it with its decision, once both are durable. ' +
+          "An `Idempotency-Key` header (or the lead's `external_id`) makes retries safe: the same key returns the same lead and decision " +
+          '(header `Idempotent-Replayed: true`); the same key with a different body is a 409.',
+        headers: idempotencyHeaders,
+        body: leadInputSchema,
+        response: { 201: leadWithDecisionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const receivedAt = performance.now();
+      const result = await services.intake.submit(
+        intakeRequest(request.body, request.headers['idempotency-key'], receivedAt),
+      );
+      if (result.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(present(result));
+    },
+  );
+
+  app.post(
+    '/v1/leads/batch',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Store and route up to 1,000 leads',
+        description:
+          "Routes the leads in order in one transaction. Each lead's `external_id` is its idempotency key; an `Idempotency-Key` header " +
+          'covers the whole batch (lead i gets the key `<key>#i`). A lead whose key conflicts is reported in its place with status 409; ' +
+          'the others are stored. An invalid lead rejects the whole batch (400) and nothing is written.',
+        headers: idempotencyHeaders,
+        body: batchInputSchema,
+        response: { 200: batchResultSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const receivedAt = performance.now();
+      const header = request.headers['idempotency-key'];
+      const requests = request.body.leads.map((lead, i) =>
+        intakeRequest(lead, header === undefined ? undefined : `${header}#${i}`, receivedAt),
+      );
+      const results = await services.intake.submitMany(requests);
+      let created = 0;
+      let replayed = 0;
+      let failed = 0;
+      const items = results.map((r, index) => {
+        if (r instanceof Error) {
+          failed++;
+          if (!(r instanceof ServiceError)) throw r;
+          const { status, body } = fromServiceError(r);
+          return { index, status, error: body.error };
+        }
+        if (r.replayed) replayed++;
+        else created++;
+        return { index, status: r.replayed ? 200 : 201, lead: present(r) };
+      });
+      return { created, replayed, failed, results: items };
+    },
+  );
+
+  app.get(
+    '/v1/leads',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'List leads, newest first',
+        querystring: leadListQuery,
+        response: { 200: page(leadSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const result = await services.leads.listLeads({
+        ownerId: q.owner_id,
+        status: q.status,
+        queueId: q.queue_id,
+        externalId: q.external_id,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+      return { items: result.items.map(presentLead), next_cursor: result.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/leads/:id',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'A lead with its decision history (oldest first)',
+        params: idParams,
+        response: { 200: leadWithHistorySchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const lead = await services.leads.getLead(request.params.id);
+      return { ...presentLead(lead), decisions: lead.decisions.map(presentDecision) };
+    },
+  );
+
+  app.patch(
+    '/v1/leads/:id',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: "Change a lead's attributes or status",
+        description:
+          "Closing a lead (converted, disqualified, closed) releases it from its owner's open load; reopening counts it again.",
+        params: idParams,
+        body: leadPatchSchema,
+        response: { 200: leadSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const lead = await services.leads.patchLead(request.params.id, {
+        attributes: b.attributes,
+        status: b.status,
+        externalId: b.external_id,
+      });
+      return presentLead(lead);
+    },
+  );
+
+  app.post(
+    '/v1/leads/:id/route',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Route a lead again now',
+        description:
+          'Routes the lead with the policy in force, releasing it from its current owner first; recorded as a decision with the reason.',
+        params: idParams,
+        body: rerouteSchema,
+        response: { 200: leadActionResultSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const r = await services.leads.rerouteLead(request.params.id, {
+        reason: request.body.reason,
+        actor: request.body.actor,
+      });
+      return { lead: presentLead(r.lead), decision: presentDecision(r.decision) };
+    },
+  );
+
+  app.post(
+    '/v1/leads/:id/assign',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Assign a lead by hand',
+        description:
+          'Assigns the lead to an owner regardless of rules and caps; recorded as a decision with the reason.',
+        params: idParams,
+        body: assignSchema,
+        response: { 200: leadActionResultSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const r = await services.leads.assignLead(request.params.id, {
+        ownerId: b.owner_id,
+        reason: b.reason,
+        actor: b.actor,
+      });
+      return { lead: presentLead(r.lead), decision: presentDecision(r.decision) };
+    },
+  );
+};

@@ -1,0 +1,222 @@
+/** Policy versions: drafts, validation, publishing, the version in force, diffs: /v1/policies. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { policyJsonSchema } from '../../engine/index.ts';
+import type { Services } from '../../service/index.ts';
+import type { DraftFields } from '../../service/policies.ts';
+import { presentPolicy } from '../present.ts';
+import {
+  atQuery,
+  diffQuery,
+  diffSchema,
+  errorResponses,
+  idParams,
+  page,
+  policyInputSchema,
+  policyListQuery,
+  policySchema,
+  policySummarySchema,
+  policyWithValidationSchema,
+  publishSchema,
+  validationSchema,
+} from '../schemas.ts';
+
+/** JSON fields, or the policy itself as YAML/JSON text (Content-Type application/yaml or text/plain). */
+const policyBody = z.union([policyInputSchema, z.string().min(1).max(2_000_000)]);
+
+function draftFields(
+  body: z.infer<typeof policyBody>,
+  contentType: string | undefined,
+): DraftFields {
+  if (typeof body === 'string')
+    return {
+      source: body,
+      format: contentType?.includes('json') ? 'json' : /^\s*[{[]/.test(body) ? 'json' : 'yaml',
+    };
+  return {
+    source: body.source,
+    format: body.format,
+    document: body.document,
+    name: body.name,
+    author: body.author,
+    note: body.note,
+    basedOn: body.based_on,
+  };
+}
+
+export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const policies = services.policies;
+
+  app.post(
+    '/v1/policies',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'Create a draft policy version',
+        description:
+          'Send `{"source": "<YAML>"}` (or `document`), or the YAML itself with Content-Type application/yaml. Drafts may be invalid; the response includes the validation.',
+        body: policyBody,
+        response: { 201: policyWithValidationSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const r = await policies.createDraft(
+        draftFields(request.body, request.headers['content-type']),
+      );
+      return reply.status(201).send({ ...presentPolicy(r), validation: r.validation });
+    },
+  );
+
+  app.get(
+    '/v1/policies',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'List policy versions, newest first (without their content)',
+        querystring: policyListQuery,
+        response: { 200: page(policySummarySchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const r = await policies.listVersions(request.query);
+      return {
+        items: r.items.map((p) => {
+          const { source: _s, document: _d, ...rest } = presentPolicy(p);
+          return rest;
+        }),
+        next_cursor: r.nextCursor,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/policies/active',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'The version in force now, or at `at`',
+        querystring: atQuery,
+        response: { 200: policySchema, ...errorResponses },
+      },
+    },
+    async (request) =>
+      presentPolicy(
+        await policies.versionInForce(request.query.at ? Date.parse(request.query.at) : undefined),
+      ),
+  );
+
+  app.get(
+    '/v1/policies/diff',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'What changed from one version to another',
+        querystring: diffQuery,
+        response: { 200: diffSchema, ...errorResponses },
+      },
+    },
+    async (request) => policies.diffVersions(request.query.from, request.query.to),
+  );
+
+  app.get(
+    '/v1/policies/schema',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'JSON Schema of the policy document (for editors)',
+        response: { 200: z.record(z.string(), z.unknown()) },
+      },
+    },
+    async () => policyJsonSchema(),
+  );
+
+  app.post(
+    '/v1/policies/validate',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'Validate a policy without storing it',
+        body: policyBody,
+        response: { 200: validationSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const f = draftFields(request.body, request.headers['content-type']);
+      return policies.validateContent({ source: f.source, format: f.format, document: f.document });
+    },
+  );
+
+  app.get(
+    '/v1/policies/:id',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'A policy version with its content',
+        params: idParams,
+        response: { 200: policySchema, ...errorResponses },
+      },
+    },
+    async (request) => presentPolicy(await policies.getVersion(request.params.id)),
+  );
+
+  app.patch(
+    '/v1/policies/:id',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'Edit a draft',
+        description: 'Published versions are immutable (409): create a new draft with `based_on`.',
+        params: idParams,
+        body: policyBody,
+        response: { 200: policyWithValidationSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const r = await policies.updateDraft(
+        request.params.id,
+        draftFields(request.body, request.headers['content-type']),
+      );
+      return { ...presentPolicy(r), validation: r.validation };
+    },
+  );
+
+  app.post(
+    '/v1/policies/:id/validate',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'Errors and warnings of a version, against the current owner directory',
+        params: idParams,
+        response: { 200: validationSchema, ...errorResponses },
+      },
+    },
+    async (request) => policies.validateVersion(request.params.id),
+  );
+
+  app.post(
+    '/v1/policies/:id/publish',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'Publish a draft, now or from a future date',
+        description:
+          'A version dated in the future takes over at that moment on every instance, without a restart. A draft with errors is refused (400, each error listed).',
+        params: idParams,
+        body: publishSchema.optional(),
+        response: { 200: policyWithValidationSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const b = request.body ?? {};
+      const r = await policies.publish(request.params.id, {
+        effectiveFrom: b.effective_from,
+        author: b.author,
+        note: b.note,
+      });
+      return { ...presentPolicy(r), validation: r.validation };
+    },
+  );
+};

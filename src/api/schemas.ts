@@ -1,0 +1,545 @@
+/**
+ * Request and response schemas of the HTTP API (zod; the OpenAPI document is generated from
+ * them). Keys are snake_case, like the policy and data files. A decision's `explanation` is the
+ * engine's own document, passed through whole.
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from '../service/errors.ts';
+import { LEAD_STATUSES } from '../store/leads-repo.ts';
+import { SETTABLE_STATUSES } from '../service/leads.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Shared
+// ---------------------------------------------------------------------------------------------
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** Error responses every route may give, for the OpenAPI document. */
+export const errorResponses = {
+  400: errorSchema,
+  404: errorSchema,
+  409: errorSchema,
+  413: errorSchema,
+  415: errorSchema,
+  503: errorSchema,
+} as const;
+
+const isoTime = z.iso.datetime({ offset: true });
+const timeQuery = isoTime.describe('ISO-8601 date-time with offset, e.g. 2026-11-24T09:00:00Z');
+export const limitQuery = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(500)
+  .default(50)
+  .describe('items per page (1–500)');
+export const cursorQuery = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe('`next_cursor` of the previous page');
+
+export const idParams = z.object({ id: z.string().min(1).max(200) });
+
+// ---------------------------------------------------------------------------------------------
+// Leads and decisions
+// ---------------------------------------------------------------------------------------------
+
+const attributeValue = z.union([
+  z.string().max(10_000),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.string().max(1000)).max(200),
+]);
+const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/;
+
+/** A lead as submitted: its attributes, flat; well-known ones are listed, any other is allowed. */
+export const leadInputSchema = z
+  .looseObject({
+    external_id: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('the id in the source system (CRM, form backend); also an idempotency key'),
+    email: z.string().max(320).optional(),
+    first_name: z.string().max(200).optional(),
+    last_name: z.string().max(200).optional(),
+    company: z.string().max(500).optional(),
+    website: z.string().max(500).optional(),
+    country: z.string().max(100).optional(),
+    state: z.string().max(100).optional(),
+    postal_code: z.string().max(20).optional(),
+    language: z.string().max(20).optional(),
+    source: z.string().max(200).optional(),
+  })
+  .catchall(attributeValue)
+  .superRefine(
+    (lead, ctx) => {
+      const keys = Object.keys(lead);
+      if (keys.length > 200)
+        ctx.addIssue({
+          code: 'custom',
+          message: `too many attributes (${keys.length}); at most 200`,
+          path: [],
+        });
+      for (const key of keys) {
+        if (key === 'id') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['id'],
+            message:
+              "lead ids are assigned by leadrouter; send the source system's id as external_id",
+          });
+        } else if (!ATTRIBUTE_KEY.test(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message:
+              'attribute names start with a letter or _ and use letters, digits, _ . : - (at most 100)',
+          });
+        }
+      }
+    },
+    // Key names are checked even when a value is wrong too, so one response lists every problem.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
+  .meta({
+    id: 'LeadSubmission',
+    description: 'A lead: attribute name → value (text, number, boolean, null or a list of text).',
+  });
+
+export const decisionSchema = z
+  .object({
+    id: z.string(),
+    lead_id: z.string(),
+    trigger: z.enum(['intake', 'reroute', 'manual']),
+    outcome: z.enum(['assigned', 'queued', 'unroutable']),
+    owner_id: z.string().nullable(),
+    queue_id: z.string().nullable(),
+    rule_id: z.string().nullable(),
+    pool_id: z.string().nullable(),
+    policy_version: z.string().nullable(),
+    previous_owner_id: z.string().nullable(),
+    reason: z.string().nullable(),
+    actor: z.string().nullable(),
+    retry_at: z.string().nullable(),
+    fallback_step: z.number().nullable(),
+    account_id: z.string().nullable(),
+    latency_ms: z
+      .number()
+      .nullable()
+      .describe('from the request arriving to the decision being made'),
+    created_at: z.string(),
+    explanation: z
+      .unknown()
+      .describe('rules tried, candidates passed over and why, strategy figures, summary'),
+  })
+  .meta({ id: 'Decision' });
+
+const leadFields = {
+  id: z.string(),
+  external_id: z.string().nullable(),
+  attributes: z.record(z.string(), z.unknown()),
+  derived: z
+    .record(z.string(), z.unknown())
+    .describe('normalised fields: country, state, region, territory, email_domain, account_id…'),
+  status: z.enum(LEAD_STATUSES),
+  owner_id: z.string().nullable(),
+  queue_id: z.string().nullable(),
+  account_id: z.string().nullable(),
+  retry_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  assigned_at: z.string().nullable(),
+};
+
+export const leadSchema = z.object(leadFields).meta({ id: 'Lead' });
+export const leadWithDecisionSchema = z
+  .object({ ...leadFields, decision: decisionSchema })
+  .meta({ id: 'LeadWithDecision' });
+export const leadWithHistorySchema = z
+  .object({ ...leadFields, decisions: z.array(decisionSchema) })
+  .meta({ id: 'LeadWithHistory' });
+
+export const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('makes retries safe: the same key returns the same lead and decision'),
+});
+
+export const batchInputSchema = z.object({ leads: z.array(leadInputSchema).min(1).max(1000) });
+
+export const batchResultSchema = z.object({
+  created: z.number(),
+  replayed: z.number(),
+  failed: z.number(),
+  results: z.array(
+    z.object({
+      index: z.number(),
+      status: z.number().describe('201 routed now, 200 replayed, 409 idempotency conflict'),
+      lead: leadWithDecisionSchema.optional(),
+      error: errorSchema.shape.error.optional(),
+    }),
+  ),
+});
+
+const statusList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(LEAD_STATUSES)))
+  .describe(`comma-separated statuses: ${LEAD_STATUSES.join(', ')}`);
+
+export const leadListQuery = z.object({
+  owner_id: z.string().min(1).optional(),
+  status: statusList.optional(),
+  queue_id: z.string().min(1).optional(),
+  external_id: z.string().min(1).optional(),
+  from: timeQuery.optional().describe('created at or after'),
+  to: timeQuery.optional().describe('created before'),
+  cursor: cursorQuery,
+  limit: limitQuery,
+});
+
+export const leadPatchSchema = z
+  .strictObject({
+    attributes: z
+      .record(z.string().regex(ATTRIBUTE_KEY), attributeValue)
+      .optional()
+      .describe('attributes to set; null removes one'),
+    status: z.enum(SETTABLE_STATUSES).optional(),
+    external_id: z.string().min(1).max(200).nullable().optional(),
+  })
+  .refine(
+    (p) => p.attributes !== undefined || p.status !== undefined || p.external_id !== undefined,
+    {
+      message: 'nothing to change: give attributes, status or external_id',
+    },
+  );
+
+export const rerouteSchema = z.strictObject({
+  reason: z
+    .string()
+    .min(1)
+    .max(1000)
+    .describe('why the lead is routed again (kept in the decision)'),
+  actor: z.string().min(1).max(200).optional(),
+});
+
+export const assignSchema = z.strictObject({
+  owner_id: z.string().min(1).max(200),
+  reason: z.string().min(1).max(1000),
+  actor: z.string().min(1).max(200).optional(),
+});
+
+export const leadActionResultSchema = z.object({ lead: leadSchema, decision: decisionSchema });
+
+export const decisionListQuery = z.object({
+  from: timeQuery.optional(),
+  to: timeQuery.optional(),
+  rule_id: z.string().min(1).optional(),
+  pool_id: z.string().min(1).optional(),
+  owner_id: z.string().min(1).optional(),
+  outcome: z.enum(['assigned', 'queued', 'unroutable']).optional(),
+  trigger: z.enum(['intake', 'reroute', 'manual']).optional(),
+  lead_id: z.string().min(1).optional(),
+  policy_version: z.string().min(1).optional(),
+  cursor: cursorQuery,
+  limit: limitQuery,
+});
+
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Owners
+// ---------------------------------------------------------------------------------------------
+
+const intervals = z.array(z.union([z.string(), z.tuple([z.string(), z.string()])]));
+const workingHours = z
+  .looseObject({
+    mon: intervals.optional(),
+    tue: intervals.optional(),
+    wed: intervals.optional(),
+    thu: intervals.optional(),
+    fri: intervals.optional(),
+    sat: intervals.optional(),
+    sun: intervals.optional(),
+    holidays: z.array(z.string()).optional(),
+  })
+  .describe(
+    'per weekday, intervals "09:00-17:30" or ["09:00", "17:30"] in the owner\'s zone; holidays as local dates',
+  );
+const outOfOffice = z.object({
+  from: z.string(),
+  until: z.string(),
+  reason: z.string().optional(),
+});
+const capsSchema = z.object({
+  max_open: z.number().int().min(0).optional(),
+  max_per_day: z.number().int().min(0).optional(),
+  max_per_week: z.number().int().min(0).optional(),
+});
+// Inputs check only the shape: the owners-file parser checks values and reports every problem at once.
+const capsInput = z.looseObject({
+  max_open: z.number().optional(),
+  max_per_day: z.number().optional(),
+  max_per_week: z.number().optional(),
+});
+const skillsSchema = z.object({
+  languages: z.array(z.string()).optional(),
+  products: z.array(z.string()).optional(),
+  segments: z.array(z.string()).optional(),
+});
+
+const ownerInputFields = {
+  name: z.string().optional(),
+  email: z.string().nullable().optional(),
+  time_zone: z.string().describe('IANA time zone, e.g. Europe/Berlin'),
+  active: z.boolean().optional(),
+  paused: z.boolean().optional(),
+  paused_until: z.string().nullable().optional(),
+  team: z.string().nullable().optional(),
+  manager: z.string().nullable().optional(),
+  working_hours: workingHours.nullable().optional(),
+  out_of_office: z.array(outOfOffice).optional(),
+  caps: capsInput.nullable().optional(),
+  skills: skillsSchema.nullable().optional(),
+};
+
+/** Shapes are checked here; values (time zones, hours, dates) by the owners-file parser. */
+export const ownerInputSchema = z
+  .looseObject({ id: z.string().min(1).max(100), ...ownerInputFields })
+  .meta({
+    id: 'OwnerFields',
+    description: 'An owner, in the shape of the owners file (examples/owners.yaml).',
+  });
+export const ownerPatchSchema = z
+  .looseObject({ ...ownerInputFields, time_zone: ownerInputFields.time_zone.optional() })
+  .meta({ id: 'OwnerPatch', description: 'Fields to change; null clears one.' });
+
+export const ownerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    time_zone: z.string(),
+    active: z.boolean(),
+    paused: z.boolean(),
+    paused_until: z.string().nullable(),
+    team: z.string().nullable(),
+    manager: z.string().nullable(),
+    working_hours: z.record(z.string(), z.unknown()).nullable(),
+    out_of_office: z.array(outOfOffice),
+    caps: capsSchema.nullable(),
+    skills: skillsSchema.nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    load: z
+      .object({
+        open: z.number(),
+        day: z.string(),
+        day_count: z.number(),
+        week: z.string(),
+        week_count: z.number(),
+        last_assigned_at: z.string().nullable(),
+      })
+      .optional(),
+  })
+  .meta({ id: 'Owner' });
+
+export const ownerListQuery = z.object({
+  team: z.string().min(1).optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  cursor: cursorQuery,
+  limit: limitQuery,
+});
+
+export const bulkResultSchema = z.object({
+  created: z.number(),
+  updated: z.number(),
+  count: z.number(),
+});
+
+export const pauseSchema = z.strictObject({
+  until: isoTime.optional().describe('resume automatically at this time'),
+  reason: z.string().max(500).optional(),
+});
+export const outOfOfficeSchema = z.strictObject({
+  from: z.string().min(1).describe("ISO time; without an offset, in the owner's zone"),
+  until: z.string().min(1),
+  reason: z.string().max(500).optional(),
+});
+export const availabilityQuery = z.object({ at: timeQuery.optional() });
+export const availabilitySchema = z.object({
+  owner_id: z.string(),
+  at: z.string(),
+  status: z.enum([
+    'available',
+    'inactive',
+    'paused',
+    'out_of_office',
+    'outside_working_hours',
+    'holiday',
+  ]),
+  until: z.string().nullable(),
+  next_available_at: z.string().nullable(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+// ---------------------------------------------------------------------------------------------
+
+const accountInputFields = {
+  name: z.string().optional(),
+  domains: z.union([z.array(z.string()), z.string()]).optional(),
+  owner: z.string().nullable().optional().describe('owner id'),
+  tier: z.string().nullable().optional(),
+  strategic: z.boolean().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+};
+export const accountInputSchema = z
+  .looseObject({ id: z.string().min(1).max(200).optional(), ...accountInputFields })
+  .meta({
+    id: 'AccountFields',
+    description: 'An account, in the shape of the accounts file; other keys become attributes.',
+  });
+export const accountPatchSchema = z.looseObject(accountInputFields).meta({ id: 'AccountPatch' });
+
+export const accountSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    domains: z.array(z.string()),
+    owner: z.string().nullable(),
+    tier: z.string().nullable(),
+    strategic: z.boolean(),
+    attributes: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Account' });
+
+export const accountListQuery = z.object({
+  owner: z.string().min(1).optional(),
+  strategic: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  q: z.string().min(1).max(200).optional().describe('part of the name'),
+  cursor: cursorQuery,
+  limit: limitQuery,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Policies
+// ---------------------------------------------------------------------------------------------
+
+export const policyInputSchema = z
+  .strictObject({
+    source: z.string().min(1).max(2_000_000).optional().describe('the policy as YAML or JSON text'),
+    format: z.enum(['yaml', 'json']).optional(),
+    document: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('the policy as a JSON object (instead of source)'),
+    name: z.string().max(200).nullable().optional(),
+    author: z.string().max(200).nullable().optional(),
+    note: z.string().max(2000).nullable().optional(),
+    based_on: z.string().regex(/^\d+$/).nullable().optional(),
+  })
+  .meta({ id: 'PolicyDraft' });
+
+export const policyIssueSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  path: z.string(),
+  message: z.string(),
+});
+export const validationSchema = z
+  .object({
+    valid: z.boolean(),
+    errors: z.number(),
+    warnings: z.number(),
+    issues: z.array(policyIssueSchema),
+  })
+  .meta({ id: 'PolicyValidation' });
+
+const policyFields = {
+  id: z.string(),
+  status: z.enum(['draft', 'published']),
+  name: z.string().nullable(),
+  format: z.enum(['yaml', 'json']),
+  source: z.string(),
+  document: z.unknown(),
+  content_hash: z.string(),
+  effective_from: z.string().nullable(),
+  author: z.string().nullable(),
+  note: z.string().nullable(),
+  based_on: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  published_at: z.string().nullable(),
+};
+export const policySchema = z.object(policyFields).meta({ id: 'PolicyVersion' });
+export const policyWithValidationSchema = z
+  .object({ ...policyFields, validation: validationSchema })
+  .meta({ id: 'PolicyVersionWithValidation' });
+export const policySummarySchema = z.object({
+  ...policyFields,
+  source: z.string().optional(),
+  document: z.unknown().optional(),
+});
+
+export const policyListQuery = z.object({
+  status: z.enum(['draft', 'published']).optional(),
+  cursor: cursorQuery,
+  limit: limitQuery,
+});
+
+export const publishSchema = z.strictObject({
+  effective_from: isoTime
+    .optional()
+    .describe('when the version takes effect (default now; may be in the future)'),
+  author: z.string().max(200).optional(),
+  note: z.string().max(2000).optional(),
+});
+
+export const atQuery = z.object({ at: timeQuery.optional() });
+export const diffQuery = z.object({
+  from: z.string().regex(/^\d+$/),
+  to: z.string().regex(/^\d+$/),
+});
+export const diffSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  changes: z.array(
+    z.object({
+      path: z.string(),
+      change: z.enum(['added', 'removed', 'changed', 'moved']),
+      before: z.unknown().optional(),
+      after: z.unknown().optional(),
+    }),
+  ),
+});

@@ -1,0 +1,76 @@
+/**
+ * The routing service's use cases, wired to one store. The server's entry point (and tests)
+ * create one of these per database; everything above (API, CLI, jobs) calls through it.
+ */
+import { countQueuedLeads } from '../store/leads-repo.ts';
+import type { Store } from '../store/database.ts';
+import { AccountService } from './accounts.ts';
+import { DecisionService } from './decisions.ts';
+import { LeadService } from './leads.ts';
+import { createMetrics, type ServiceMetrics } from './metrics.ts';
+import { OwnerService } from './owners.ts';
+import { PolicyService } from './policies.ts';
+import { LeadIntake } from './route-lead.ts';
+import { RoutingCache } from './routing-cache.ts';
+import { StateSnapshot } from './route-tasks.ts';
+
+export interface ServicesOptions {
+  store: Store;
+  /** Wall clock in epoch ms; tests move it. */
+  clock?: () => number;
+  metrics?: ServiceMetrics;
+  /** Most leads committed in one transaction. */
+  maxBatch?: number;
+  /** Routing transactions in flight at once (always 1 on PGlite). */
+  concurrency?: number;
+  /** How long cached owners, accounts and policies go unchecked under load (see RoutingCache). */
+  cacheTtlMs?: number;
+}
+
+export interface Services {
+  readonly store: Store;
+  readonly clock: () => number;
+  readonly metrics: ServiceMetrics;
+  readonly cache: RoutingCache;
+  readonly intake: LeadIntake;
+  readonly leads: LeadService;
+  readonly owners: OwnerService;
+  readonly accounts: AccountService;
+  readonly policies: PolicyService;
+  readonly decisions: DecisionService;
+}
+
+export function createServices(options: ServicesOptions): Services {
+  const { store } = options;
+  const db = store.db;
+  const clock = options.clock ?? Date.now;
+  const metrics = options.metrics ?? createMetrics();
+  metrics.onCollectQueued(() => countQueuedLeads(db));
+  const cache = new RoutingCache(db, options.cacheTtlMs ?? 0);
+  const onChange = () => cache.markStale();
+  const snapshot = new StateSnapshot();
+  const concurrency =
+    store.kind === 'pglite'
+      ? 1
+      : Math.max(1, Math.min(options.concurrency ?? 2, store.connections - 1));
+  return {
+    store,
+    clock,
+    metrics,
+    cache,
+    intake: new LeadIntake({
+      db,
+      cache,
+      snapshot,
+      metrics,
+      clock,
+      maxBatch: options.maxBatch ?? 200,
+      concurrency,
+    }),
+    leads: new LeadService({ db, cache, snapshot, metrics, clock }),
+    owners: new OwnerService(db, clock, onChange),
+    accounts: new AccountService(db, onChange),
+    policies: new PolicyService(db, cache, clock),
+    decisions: new DecisionService(db),
+  };
+}

@@ -1,0 +1,317 @@
+/**
+ * Policy versions: drafts are created and edited freely (even while invalid, so work in progress
+ * can be saved); validation reports errors and warnings against the live owner directory;
+ * publishing freezes a valid draft with an effective date. A version dated in the future takes
+ * over at that instant on every instance (see routing-cache.ts).
+ */
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import {
+  analyzePolicy,
+  formatIssue,
+  parsePolicyText,
+  ValidationError,
+  type PolicyIssue,
+} from '../engine/index.ts';
+import {
+  findPolicyVersion,
+  findVersionInForce,
+  insertDraft,
+  listPolicyVersions,
+  lockPolicyVersion,
+  markPublished,
+  updateDraft,
+  type PolicyVersionRecord,
+} from '../store/policies-repo.ts';
+import type { Database } from '../store/schema.ts';
+import { notFound, ServiceError } from './errors.ts';
+import { diffPolicies, type PolicyChange } from './policy-diff.ts';
+import type { RoutingCache } from './routing-cache.ts';
+
+/** A policy document as given: text (YAML or JSON) or an already parsed document. */
+export interface PolicyContent {
+  source?: string;
+  format?: 'yaml' | 'json';
+  document?: unknown;
+}
+
+export interface DraftFields extends PolicyContent {
+  name?: string | null;
+  author?: string | null;
+  note?: string | null;
+  basedOn?: string | null;
+}
+
+export interface PolicyIssueDoc {
+  severity: 'error' | 'warning';
+  path: string;
+  message: string;
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  errors: number;
+  warnings: number;
+  issues: PolicyIssueDoc[];
+}
+
+/** How far in the past an effective date may lie (clock skew between a client and the service). */
+const PAST_TOLERANCE_MS = 60_000;
+
+export class PolicyService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cache: RoutingCache,
+    private readonly clock: () => number,
+  ) {}
+
+  async createDraft(
+    fields: DraftFields,
+  ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
+    const content = readContent(fields);
+    if (fields.basedOn && !(await findPolicyVersion(this.db, fields.basedOn))) {
+      throw new ServiceError(
+        'validation_failed',
+        `based_on: policy version ${fields.basedOn} not found`,
+        [{ path: 'based_on', message: `no policy version ${fields.basedOn}` }],
+      );
+    }
+    const record = await insertDraft(this.db, {
+      ...content,
+      name: fields.name ?? nameOf(content.document),
+      author: fields.author ?? null,
+      note: fields.note ?? null,
+      basedOn: fields.basedOn ?? null,
+    });
+    return { ...record, validation: await this.validateDocument(record.document, record.id) };
+  }
+
+  async updateDraft(
+    id: string,
+    fields: DraftFields,
+  ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
+    const existing = await this.getVersion(id);
+    if (existing.status !== 'draft') throw notADraft(id);
+    const content =
+      fields.source !== undefined || fields.document !== undefined
+        ? readContent(fields)
+        : undefined;
+    const record = await updateDraft(this.db, id, {
+      ...content,
+      ...(content &&
+        fields.name === undefined && { name: nameOf(content.document) ?? existing.name }),
+      ...(fields.name !== undefined && { name: fields.name }),
+      ...(fields.author !== undefined && { author: fields.author }),
+      ...(fields.note !== undefined && { note: fields.note }),
+    });
+    if (!record) throw notADraft(id);
+    return { ...record, validation: await this.validateDocument(record.document, record.id) };
+  }
+
+  async getVersion(id: string): Promise<PolicyVersionRecord> {
+    if (!/^\d{1,18}$/.test(id)) throw notFound('policy version', id);
+    const record = await findPolicyVersion(this.db, id);
+    if (!record) throw notFound('policy version', id);
+    return record;
+  }
+
+  async listVersions(options: {
+    status?: 'draft' | 'published';
+    cursor?: string;
+    limit: number;
+  }): Promise<{ items: PolicyVersionRecord[]; nextCursor: string | null }> {
+    const beforeId = options.cursor && /^\d+$/.test(options.cursor) ? options.cursor : undefined;
+    const items = await listPolicyVersions(this.db, {
+      status: options.status,
+      beforeId,
+      limit: options.limit + 1,
+    });
+    const more = items.length > options.limit;
+    if (more) items.pop();
+    return { items, nextCursor: more ? items.at(-1)!.id : null };
+  }
+
+  /** Errors and warnings of a stored version, checked against the current owner directory. */
+  async validateVersion(id: string): Promise<ValidationReport> {
+    const record = await this.getVersion(id);
+    return this.validateDocument(record.document, id);
+  }
+
+  /** Errors and warnings of a document that is not stored. */
+  async validateContent(content: PolicyContent): Promise<ValidationReport> {
+    let document: unknown;
+    try {
+      document = readContent(content).document;
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === 'policy_invalid')
+        return report(
+          error.details.map((d) => ({ severity: 'error', path: d.path, message: d.message })),
+        );
+      throw error;
+    }
+    return this.validateDocument(document, 'draft');
+  }
+
+  private async validateDocument(document: unknown, version: string): Promise<ValidationReport> {
+    await this.cache.refresh();
+    return report(analyzePolicy(document, { version, directory: this.cache.currentDirectory() }));
+  }
+
+  /**
+   * Publishes a valid draft, effective at `effectiveFrom` (default now; never in the past, since
+   * that would rewrite which version decided earlier leads).
+   */
+  async publish(
+    id: string,
+    options: { effectiveFrom?: string; author?: string; note?: string },
+  ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
+    const now = this.clock();
+    const effective = options.effectiveFrom === undefined ? now : Date.parse(options.effectiveFrom);
+    if (Number.isNaN(effective)) {
+      throw new ServiceError('validation_failed', 'invalid effective_from', [
+        { path: 'effective_from', message: 'expected an ISO-8601 date-time' },
+      ]);
+    }
+    if (effective < now - PAST_TOLERANCE_MS) {
+      throw new ServiceError('validation_failed', 'effective_from lies in the past', [
+        {
+          path: 'effective_from',
+          message: `must not be before now (${new Date(now).toISOString()}); past decisions keep the version they were made with`,
+        },
+      ]);
+    }
+    const draft = await this.getVersion(id);
+    if (draft.status !== 'draft') throw notADraft(id);
+    // Validation reads the owner directory through the cache, outside the transaction: PGlite has
+    // a single connection, which the transaction holds.
+    const validation = await this.validateDocument(draft.document, id);
+    if (!validation.valid) {
+      throw new ServiceError(
+        'policy_invalid',
+        `policy version ${id} has ${validation.errors} error(s); fix them before publishing`,
+        validation.issues
+          .filter((i) => i.severity === 'error')
+          .map((i) => ({ path: i.path, message: i.message })),
+      );
+    }
+    const record = await this.db.transaction().execute(async (tx) => {
+      const current = await lockPolicyVersion(tx, id);
+      if (!current) throw notFound('policy version', id);
+      if (current.status !== 'draft') throw notADraft(id);
+      if (current.contentHash !== draft.contentHash) {
+        throw new ServiceError(
+          'conflict',
+          `policy version ${id} was edited while being published; publish again`,
+        );
+      }
+      const published = await markPublished(tx, id, {
+        effectiveFrom: new Date(Math.max(effective, now)),
+        author: options.author ?? null,
+        note: options.note ?? null,
+      });
+      return { ...published, validation };
+    });
+    this.cache.markStale();
+    return record;
+  }
+
+  /** The published version in force at `at` (default now). */
+  async versionInForce(at?: number): Promise<PolicyVersionRecord> {
+    const when = at ?? this.clock();
+    const record = await findVersionInForce(this.db, new Date(when));
+    if (!record)
+      throw new ServiceError(
+        'not_found',
+        `no policy version is in force at ${new Date(when).toISOString()}`,
+      );
+    return record;
+  }
+
+  async diffVersions(
+    fromId: string,
+    toId: string,
+  ): Promise<{ from: string; to: string; changes: PolicyChange[] }> {
+    const [a, b] = [await this.getVersion(fromId), await this.getVersion(toId)];
+    return { from: a.id, to: b.id, changes: diffPolicies(a.document, b.document) };
+  }
+}
+
+function readContent(content: PolicyContent): {
+  source: string;
+  format: 'yaml' | 'json';
+  document: unknown;
+  contentHash: string;
+} {
+  let document: unknown;
+  let source: string;
+  let format: 'yaml' | 'json';
+  if (content.source !== undefined) {
+    format = content.format ?? (/^\s*[{[]/.test(content.source) ? 'json' : 'yaml');
+    source = content.source;
+    try {
+      document = parsePolicyText(source, format);
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        throw new ServiceError(
+          'policy_invalid',
+          `the policy is not valid ${format.toUpperCase()}`,
+          error.issues.map((i) => ({ path: i.path || 'source', message: formatIssue(i) })),
+        );
+      }
+      throw error;
+    }
+  } else if (content.document !== undefined) {
+    document = content.document;
+    format = 'json';
+    source = JSON.stringify(document, null, 2);
+  } else {
+    throw new ServiceError(
+      'validation_failed',
+      'a policy needs `source` (YAML or JSON text) or `document`',
+      [{ path: 'source', message: 'required unless `document` is given' }],
+    );
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new ServiceError('policy_invalid', 'a policy document is a map of settings', [
+      { path: 'source', message: 'expected a map (rules, pools, …)' },
+    ]);
+  }
+  return { source, format, document, contentHash: hashDocument(document) };
+}
+
+/** Hash of the parsed document (canonical JSON): comments and layout do not change it. */
+export function hashDocument(document: unknown): string {
+  return `sha256:${createHash('sha256').update(canonical(document)).digest('hex')}`;
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  return `{${Object.keys(value)
+    .sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+    .join(',')}}`;
+}
+
+function nameOf(document: unknown): string | null {
+  const name = (document as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : null;
+}
+
+function notADraft(id: string): ServiceError {
+  return new ServiceError(
+    'not_a_draft',
+    `policy version ${id} is published and immutable; create a new draft (based_on: ${id}) to change it`,
+  );
+}
+
+function report(issues: readonly PolicyIssue[]): ValidationReport {
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  return {
+    valid: errors === 0,
+    errors,
+    warnings: issues.length - errors,
+    issues: issues.map((i) => ({ severity: i.severity, path: i.path, message: i.message })),
+  };
+}
