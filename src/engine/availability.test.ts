@@ -9,9 +9,7 @@ import {
   localWeekKey,
   nextAvailableAt,
   recordAssignment,
-  validateWorkingHours,
 } from './availability.ts';
-import type { PolicyIssue } from './issues.ts';
 import type { Owner, Weekday, WorkingHours } from './types.ts';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
@@ -491,90 +489,6 @@ describe('local day and week keys', () => {
   });
 });
 
-describe('validateWorkingHours', () => {
-  const run = (wh: unknown) => {
-    const issues: PolicyIssue[] = [];
-    validateWorkingHours(wh, 'owners[2].workingHours', issues);
-    return issues;
-  };
-
-  it('accepts ordinary, split, overnight and 24:00 schedules with holidays', () => {
-    expect(
-      run({
-        days: {
-          mon: [
-            ['09:00', '12:00'],
-            ['13:00', '17:30'],
-          ],
-          tue: [['22:00', '06:00']],
-          sun: [['00:00', '24:00']],
-        },
-        holidays: ['2026-12-25'],
-      }),
-    ).toEqual([]);
-    expect(run({ days: {} })).toEqual([]);
-  });
-
-  it('names the path and what is allowed for each problem', () => {
-    const issues = run({
-      days: {
-        mon: [['9:60', '17:00']],
-        tue: [['24:00', '06:00']],
-        wed: [['10:00', '10:00']],
-        monday: [],
-        thu: 'nine to five',
-        fri: [['09:00']],
-      },
-      holidays: ['2026-02-30', 20261225],
-      timezone: 'x',
-    });
-    expect(issues.map((i) => `${i.severity} ${i.path}: ${i.message}`)).toEqual([
-      'error owners[2].workingHours.timezone: unknown key; expected days, holidays',
-      'error owners[2].workingHours.days.mon[0][0]: invalid start "9:60"; expected a time "HH:MM" from 00:00 to 23:59',
-      'error owners[2].workingHours.days.tue[0][0]: invalid start "24:00"; 24:00 is allowed only as an end',
-      'error owners[2].workingHours.days.wed[0]: empty interval (start equals end); for a whole day write ["00:00", "24:00"]',
-      'error owners[2].workingHours.days.monday: unknown day "monday"; expected one of mon, tue, wed, thu, fri, sat, sun',
-      'error owners[2].workingHours.days.thu: must be a list of ["HH:MM", "HH:MM"] intervals (an empty list or no key = not working)',
-      'error owners[2].workingHours.days.fri[0]: must be a pair ["HH:MM", "HH:MM"], e.g. ["09:00", "17:30"]',
-      'error owners[2].workingHours.holidays[0]: invalid date "2026-02-30"; expected a real date "YYYY-MM-DD"',
-      'error owners[2].workingHours.holidays[1]: invalid date 20261225; expected a real date "YYYY-MM-DD"',
-    ]);
-  });
-
-  it('rejects a non-object and a missing days key', () => {
-    expect(run('9-5')[0]?.path).toBe('owners[2].workingHours');
-    expect(run({ holidays: [] })[0]).toMatchObject({
-      severity: 'error',
-      path: 'owners[2].workingHours.days',
-    });
-  });
-
-  it('warns about overlapping intervals, including an overnight shift running into the next day', () => {
-    const issues = run({
-      days: {
-        mon: [
-          ['09:00', '13:00'],
-          ['12:00', '17:00'],
-        ],
-        sun: [['22:00', '02:00']],
-        tue: [['08:00', '09:00']],
-      },
-    });
-    expect(issues).toEqual([
-      {
-        severity: 'warning',
-        path: 'owners[2].workingHours.days.mon[1]',
-        message: 'overlaps owners[2].workingHours.days.mon[0]',
-      },
-    ]);
-    const wrap = run({ days: { sun: [['22:00', '02:00']], mon: [['01:00', '09:00']] } });
-    expect(wrap).toHaveLength(1);
-    expect(wrap[0]).toMatchObject({
-      severity: 'warning',
-      path: 'owners[2].workingHours.days.mon[0]',
-    });
-  });
-});
 
 // ---------------------------------------------------------------------------------------------
 // Property tests against an independent oracle: luxon DateTimes, slow but obviously right.

@@ -20,7 +20,6 @@
  *   `paused: false` is an already-resumed pause, so a manager's "resume" wins.
  */
 import { IANAZone } from 'luxon';
-import { joinPath, type PolicyIssue } from './issues.ts';
 import type {
   Caps,
   EpochMs,
@@ -360,111 +359,6 @@ function nextShiftStart(
   return undefined;
 }
 
-/**
- * Checks a working-hours value as an owner loader reads it (`{ days: { mon: [["09:00",
- * "17:30"]] }, holidays: ["2026-12-25"] }`) and appends each problem to `issues`, with its path.
- * `"24:00"` is allowed as an end; an end before the start crosses midnight. Never throws.
- */
-export function validateWorkingHours(wh: unknown, path: string, issues: PolicyIssue[]): void {
-  const error = (p: string, message: string) =>
-    issues.push({ severity: 'error', path: p, message });
-  if (typeof wh !== 'object' || wh === null || Array.isArray(wh)) {
-    error(
-      path,
-      'must be an object like { days: { mon: [["09:00", "17:00"]] }, holidays: ["2026-12-25"] }',
-    );
-    return;
-  }
-  const record = wh as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (key !== 'days' && key !== 'holidays')
-      error(joinPath(path, key), `unknown key; expected days, holidays`);
-  }
-  const daysPath = joinPath(path, 'days');
-  const days = record.days;
-  if (days === undefined) {
-    error(daysPath, 'is required: the weekly schedule, e.g. { mon: [["09:00", "17:00"]] }');
-  } else if (typeof days !== 'object' || days === null || Array.isArray(days)) {
-    error(daysPath, 'must map weekdays (mon..sun) to lists of ["HH:MM", "HH:MM"] intervals');
-  } else {
-    // Week-minute spans of valid intervals, to warn about overlaps (including overnight spill).
-    const spans: Array<{ from: number; to: number; path: string }> = [];
-    for (const [day, list] of Object.entries(days as Record<string, unknown>)) {
-      const dayPath = joinPath(daysPath, day);
-      const d = WEEKDAYS.indexOf(day as Weekday);
-      if (d < 0) {
-        error(
-          dayPath,
-          `unknown day ${JSON.stringify(day)}; expected one of ${WEEKDAYS.join(', ')}`,
-        );
-        continue;
-      }
-      if (!Array.isArray(list)) {
-        error(
-          dayPath,
-          'must be a list of ["HH:MM", "HH:MM"] intervals (an empty list or no key = not working)',
-        );
-        continue;
-      }
-      list.forEach((pair: unknown, i) => {
-        const p = joinPath(dayPath, i);
-        if (!Array.isArray(pair) || pair.length !== 2) {
-          error(p, 'must be a pair ["HH:MM", "HH:MM"], e.g. ["09:00", "17:30"]');
-          return;
-        }
-        const start = parseClock(pair[0], false);
-        const end = parseClock(pair[1], true);
-        if (start === undefined) {
-          const why =
-            pair[0] === '24:00'
-              ? '24:00 is allowed only as an end'
-              : 'expected a time "HH:MM" from 00:00 to 23:59';
-          error(joinPath(p, 0), `invalid start ${JSON.stringify(pair[0])}; ${why}`);
-        }
-        if (end === undefined)
-          error(
-            joinPath(p, 1),
-            `invalid end ${JSON.stringify(pair[1])}; expected a time "HH:MM" from 00:00 to 24:00`,
-          );
-        if (start === undefined || end === undefined) return;
-        if (start === end) {
-          error(p, 'empty interval (start equals end); for a whole day write ["00:00", "24:00"]');
-          return;
-        }
-        const from = d * DAY_MINUTES + start;
-        spans.push({ from, to: from + (end < start ? end + DAY_MINUTES : end) - start, path: p });
-      });
-    }
-    const week = 7 * DAY_MINUTES;
-    for (let i = 0; i < spans.length; i++) {
-      for (let j = i + 1; j < spans.length; j++) {
-        const a = spans[i]!;
-        const b = spans[j]!;
-        // Sunday's overnight shift wraps into Monday: compare with b shifted by a week either way.
-        const overlaps = [-week, 0, week].some(
-          (shift) => a.from < b.to + shift && b.from + shift < a.to,
-        );
-        if (overlaps)
-          issues.push({ severity: 'warning', path: b.path, message: `overlaps ${a.path}` });
-      }
-    }
-  }
-  const holidays = record.holidays;
-  if (holidays === undefined) return;
-  const holidaysPath = joinPath(path, 'holidays');
-  if (!Array.isArray(holidays)) {
-    error(holidaysPath, 'must be a list of local dates "YYYY-MM-DD"');
-    return;
-  }
-  holidays.forEach((h: unknown, i) => {
-    if (typeof h !== 'string' || parseDate(h) === undefined) {
-      error(
-        joinPath(holidaysPath, i),
-        `invalid date ${JSON.stringify(h)}; expected a real date "YYYY-MM-DD"`,
-      );
-    }
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Availability

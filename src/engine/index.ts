@@ -41,4 +41,4 @@ export { analyzePolicy } from './analyze.ts';
 export { policyJsonSchema } from './json-schema.ts';
 export { buildAccountIndex, normalizeDomain, normalizeCompanyName, isFreeMailDomain, type AccountIndex } from './accounts.ts';
 export { normalizeCountry, normalizeState, normalizePostalCode, BUILTIN_REGIONS } from './geo.ts';
-export { isValidTimeZone, validateWorkingHours, checkAvailability, nextAvailableAt } from './availability.ts';
+export { isValidTimeZone, checkAvailability, nextAvailableAt } from './availability.ts';
