@@ -32,7 +32,11 @@ const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 // ---- realistic leads ----------------------------------------------------------------------------
 
 const mapping = parseLeadMapping(readFileSync(join(ROOT, 'examples/leads-mapping.yaml'), 'utf8'));
-const leads = parseLeads(readFileSync(join(ROOT, 'examples/leads.csv'), 'utf8'), 'csv', mapping).map((lead) => {
+const leads = parseLeads(
+  readFileSync(join(ROOT, 'examples/leads.csv'), 'utf8'),
+  'csv',
+  mapping,
+).map((lead) => {
   const { id, created_at: _createdAt, ...attributes } = lead;
   return { attributes, sourceId: String(id) };
 });
@@ -55,11 +59,22 @@ interface Server {
 }
 
 function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/service-server.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEADROUTER_DEMO: 'true', LOG_LEVEL: LOG_LEVEL, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/service-server.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LEADROUTER_DEMO: 'true',
+        LOG_LEVEL: LOG_LEVEL,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -127,7 +142,9 @@ function drive(url: string, seconds: number): Promise<LoadResult> {
 async function measureService(label: string, env: Record<string, string>): Promise<LoadResult> {
   const started = Date.now();
   const server = await startServer(env);
-  console.error(`${label}: server up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${server.url}; warming up ${WARMUP_SECONDS} s…`);
+  console.error(
+    `${label}: server up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${server.url}; warming up ${WARMUP_SECONDS} s…`,
+  );
   try {
     await drive(server.url, WARMUP_SECONDS);
     console.error(`${label}: measuring ${SECONDS} s with ${CONNECTIONS} connections…`);
@@ -140,9 +157,15 @@ async function measureService(label: string, env: Record<string, string>): Promi
 // ---- the physical limit: one-row durable transactions at the same concurrency ----------------
 
 async function measureLimit(schema: string, seconds: number): Promise<number> {
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: CONNECTIONS, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({
+    connectionString: DATABASE_URL,
+    max: CONNECTIONS,
+    options: `-c search_path=${schema}`,
+  });
   try {
-    await pool.query('CREATE TABLE bench_limit (id bigserial PRIMARY KEY, payload text NOT NULL, at timestamptz NOT NULL DEFAULT now())');
+    await pool.query(
+      'CREATE TABLE bench_limit (id bigserial PRIMARY KEY, payload text NOT NULL, at timestamptz NOT NULL DEFAULT now())',
+    );
     const run = async (ms: number) => {
       const end = Date.now() + ms;
       let n = 0;
@@ -179,8 +202,12 @@ async function withSchema<T>(work: (schema: string) => Promise<T>): Promise<T> {
 // ---- run --------------------------------------------------------------------------------------
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`leadrouter service benchmark — ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-console.log(`${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, server log level ${LOG_LEVEL}, ${leads.length} distinct leads\n`);
+console.log(
+  `leadrouter service benchmark — ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
+console.log(
+  `${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, server log level ${LOG_LEVEL}, ${leads.length} distinct leads\n`,
+);
 
 const dataDir = mkdtempSync(join(os.tmpdir(), 'leadrouter-bench-'));
 let embedded: LoadResult;
@@ -191,18 +218,27 @@ try {
 }
 
 const { postgres, limit } = await withSchema(async (schema) => {
-  const postgres = await measureService('postgres', { DATABASE_URL, LEADROUTER_DATABASE_SCHEMA: schema });
-  console.error(`limit: ${SECONDS} s of one-row INSERT transactions on ${CONNECTIONS} connections…`);
+  const postgres = await measureService('postgres', {
+    DATABASE_URL,
+    LEADROUTER_DATABASE_SCHEMA: schema,
+  });
+  console.error(
+    `limit: ${SECONDS} s of one-row INSERT transactions on ${CONNECTIONS} connections…`,
+  );
   const limit = await measureLimit(schema, SECONDS);
   return { postgres, limit };
 });
 
 const row = (name: string, r: LoadResult) =>
   `${name.padEnd(22)} ${r.leadsPerSec.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}`;
-console.log(`${'run'.padEnd(22)} ${'leads/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(8)}`);
+console.log(
+  `${'run'.padEnd(22)} ${'leads/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(8)}`,
+);
 console.log(row('embedded (PGlite)', embedded));
 console.log(row('PostgreSQL', postgres));
-console.log(`${'PostgreSQL limit'.padEnd(22)} ${limit.toFixed(0).padStart(8)}  (one-row INSERT transactions/s)`);
+console.log(
+  `${'PostgreSQL limit'.padEnd(22)} ${limit.toFixed(0).padStart(8)}  (one-row INSERT transactions/s)`,
+);
 const ratio = postgres.leadsPerSec / limit;
 console.log(`\nPostgreSQL leads/s ÷ limit = ${ratio.toFixed(2)}`);
 

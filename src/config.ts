@@ -35,8 +35,8 @@ const configSchema = z.strictObject({
     .int()
     .min(1024)
     .default(8 * 1024 * 1024),
-  /** Most leads committed together in one transaction (group commit). */
-  maxBatch: z.coerce.number().int().min(1).max(5000).default(200),
+  /** Most leads committed together in one transaction (group commit); 1,000 keeps a batch statement under PostgreSQL's 65,535 parameters. */
+  maxBatch: z.coerce.number().int().min(1).max(1000).default(200),
   /** Routing transactions in flight at once per process on PostgreSQL (PGlite: always 1). */
   routingConcurrency: z.coerce.number().int().min(1).max(32).default(2),
   /**

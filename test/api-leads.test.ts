@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, DATABASE_KIND, json, seed, type TestContext } from './service-harness.ts';
+import {
+  createTestContext,
+  DATABASE_KIND,
+  json,
+  seed,
+  type TestContext,
+} from './service-harness.ts';
 
 let t: TestContext;
 
@@ -9,15 +15,31 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const post = (payload: unknown, headers: Record<string, string> = {}) => t.app.inject({ method: 'POST', url: '/v1/leads', payload: payload as object, headers });
+const post = (payload: unknown, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: '/v1/leads', payload: payload as object, headers });
 
 describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
   it('stores and routes a lead and returns it with its decision and explanation', async () => {
-    const res = await post({ email: 'Jo@Example.org', country: 'Germany', company: 'Example GmbH' });
+    const res = await post({
+      email: 'Jo@Example.org',
+      country: 'Germany',
+      company: 'Example GmbH',
+    });
     expect(res.statusCode).toBe(201);
     const lead = json(res);
-    expect(lead).toMatchObject({ status: 'assigned', owner_id: 'dora', attributes: { country: 'Germany' }, derived: { country: 'DE' } });
-    expect(lead.decision).toMatchObject({ trigger: 'intake', outcome: 'assigned', owner_id: 'dora', rule_id: 'germany', lead_id: lead.id });
+    expect(lead).toMatchObject({
+      status: 'assigned',
+      owner_id: 'dora',
+      attributes: { country: 'Germany' },
+      derived: { country: 'DE' },
+    });
+    expect(lead.decision).toMatchObject({
+      trigger: 'intake',
+      outcome: 'assigned',
+      owner_id: 'dora',
+      rule_id: 'germany',
+      lead_id: lead.id,
+    });
     expect(lead.decision.explanation.summary).toContain('dora');
     expect(lead.decision.latency_ms).toBeGreaterThan(0);
     expect(res.headers['x-request-id']).toBeTruthy();
@@ -25,23 +47,30 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
 
   it('rotates round-robin exactly over the pool', async () => {
     const owners: string[] = [];
-    for (let i = 0; i < 6; i++) owners.push(json(await post({ email: `rr${i}@example.org`, country: 'US' })).owner_id);
+    for (let i = 0; i < 6; i++)
+      owners.push(json(await post({ email: `rr${i}@example.org`, country: 'US' })).owner_id);
     expect(owners.slice(0, 3).sort()).toEqual(['ana', 'ben', 'cai']);
     expect(owners.slice(3)).toEqual(owners.slice(0, 3));
   });
 
   it('keeps rotation exact when 90 leads arrive at once', async () => {
     const before = await countsByOwner();
-    const responses = await Promise.all(Array.from({ length: 90 }, (_, i) => post({ email: `burst${i}@example.org`, country: 'FR' })));
+    const responses = await Promise.all(
+      Array.from({ length: 90 }, (_, i) => post({ email: `burst${i}@example.org`, country: 'FR' })),
+    );
     expect(responses.every((r) => r.statusCode === 201)).toBe(true);
     const after = await countsByOwner();
-    for (const id of ['ana', 'ben', 'cai']) expect((after.get(id) ?? 0) - (before.get(id) ?? 0)).toBe(30);
+    for (const id of ['ana', 'ben', 'cai'])
+      expect((after.get(id) ?? 0) - (before.get(id) ?? 0)).toBe(30);
   });
 
   it('replays the same lead and decision for a repeated Idempotency-Key and never assigns twice', async () => {
     const body = { email: 'idem@example.org', country: 'US' };
     const first = await post(body, { 'idempotency-key': 'form-123' });
-    const [again, concurrent] = await Promise.all([post(body, { 'idempotency-key': 'form-123' }), post(body, { 'idempotency-key': 'form-123' })]);
+    const [again, concurrent] = await Promise.all([
+      post(body, { 'idempotency-key': 'form-123' }),
+      post(body, { 'idempotency-key': 'form-123' }),
+    ]);
     expect(first.statusCode).toBe(201);
     for (const r of [again, concurrent]) {
       expect(r.statusCode).toBe(201);
@@ -55,7 +84,9 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
 
   it('deduplicates concurrent first attempts with the same key: one lead, one decision', async () => {
     const body = { email: 'race@example.org', country: 'US' };
-    const results = await Promise.all(Array.from({ length: 8 }, () => post(body, { 'idempotency-key': 'race-1' })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => post(body, { 'idempotency-key': 'race-1' })),
+    );
     expect(new Set(results.map((r) => json(r).id)).size).toBe(1);
     expect(results.filter((r) => r.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
   });
@@ -64,7 +95,10 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
     await post({ email: 'a@example.org' }, { 'idempotency-key': 'k-409' });
     const res = await post({ email: 'b@example.org' }, { 'idempotency-key': 'k-409' });
     expect(res.statusCode).toBe(409);
-    expect(json(res).error).toMatchObject({ code: 'idempotency_conflict', details: [{ path: 'Idempotency-Key' }] });
+    expect(json(res).error).toMatchObject({
+      code: 'idempotency_conflict',
+      details: [{ path: 'Idempotency-Key' }],
+    });
   });
 
   it('uses the external id as the idempotency key when there is no header', async () => {
@@ -83,17 +117,37 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
     expect(res.statusCode).toBe(400);
     const { error } = json(res);
     expect(error.code).toBe('validation_failed');
-    expect(error.details.map((d: { path: string }) => d.path).sort()).toEqual(['bad key', 'country', 'email', 'id']);
+    expect(error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'bad key',
+      'country',
+      'email',
+      'id',
+    ]);
     expect(await countLeads()).toBe(before);
   });
 
   it('rejects a non-JSON body with 415 and bad JSON with 400', async () => {
-    const text = await t.app.inject({ method: 'POST', url: '/v1/leads', payload: 'email=a@b.c', headers: { 'content-type': 'text/plain' } });
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      payload: 'email=a@b.c',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.statusCode).toBe(415);
     expect(json(text).error.code).toBe('unsupported_media_type');
-    const form = await t.app.inject({ method: 'POST', url: '/v1/leads', payload: 'email=a@b.c', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      payload: 'email=a@b.c',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.statusCode).toBe(415);
-    const bad = await t.app.inject({ method: 'POST', url: '/v1/leads', payload: '{"email":', headers: { 'content-type': 'application/json' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      payload: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(json(bad).error.code).toBe('invalid_json');
   });
@@ -107,29 +161,64 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
 
 describe('POST /v1/leads/batch', () => {
   it('routes up to 1,000 leads in order and reports each', async () => {
-    const leads = Array.from({ length: 30 }, (_, i) => ({ email: `batch${i}@example.org`, country: i % 10 === 0 ? 'DE' : 'US' }));
+    const leads = Array.from({ length: 30 }, (_, i) => ({
+      email: `batch${i}@example.org`,
+      country: i % 10 === 0 ? 'DE' : 'US',
+    }));
     const res = await t.app.inject({ method: 'POST', url: '/v1/leads/batch', payload: { leads } });
     expect(res.statusCode).toBe(200);
     const body = json(res);
     expect(body).toMatchObject({ created: 30, replayed: 0, failed: 0 });
-    expect(body.results.filter((r: { lead: { owner_id: string } }) => r.lead.owner_id === 'dora')).toHaveLength(3);
-    const pool = body.results.map((r: { lead: { owner_id: string } }) => r.lead.owner_id).filter((o: string) => o !== 'dora');
-    const counts = pool.reduce((m: Map<string, number>, o: string) => m.set(o, (m.get(o) ?? 0) + 1), new Map());
+    expect(
+      body.results.filter((r: { lead: { owner_id: string } }) => r.lead.owner_id === 'dora'),
+    ).toHaveLength(3);
+    const pool = body.results
+      .map((r: { lead: { owner_id: string } }) => r.lead.owner_id)
+      .filter((o: string) => o !== 'dora');
+    const counts = pool.reduce(
+      (m: Map<string, number>, o: string) => m.set(o, (m.get(o) ?? 0) + 1),
+      new Map(),
+    );
     expect([...counts.values()].sort()).toEqual([9, 9, 9]);
   });
 
   it('replays a retried batch lead by lead with its Idempotency-Key', async () => {
     const leads = [{ email: 'b1@example.org' }, { email: 'b2@example.org' }];
-    const first = json(await t.app.inject({ method: 'POST', url: '/v1/leads/batch', payload: { leads }, headers: { 'idempotency-key': 'batch-7' } }));
-    const again = json(await t.app.inject({ method: 'POST', url: '/v1/leads/batch', payload: { leads }, headers: { 'idempotency-key': 'batch-7' } }));
+    const first = json(
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/leads/batch',
+        payload: { leads },
+        headers: { 'idempotency-key': 'batch-7' },
+      }),
+    );
+    const again = json(
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/leads/batch',
+        payload: { leads },
+        headers: { 'idempotency-key': 'batch-7' },
+      }),
+    );
     expect(again).toMatchObject({ created: 0, replayed: 2 });
-    expect(again.results.map((r: { lead: { id: string } }) => r.lead.id)).toEqual(first.results.map((r: { lead: { id: string } }) => r.lead.id));
+    expect(again.results.map((r: { lead: { id: string } }) => r.lead.id)).toEqual(
+      first.results.map((r: { lead: { id: string } }) => r.lead.id),
+    );
   });
 
   it('reports a conflicting lead in its place and stores the others', async () => {
     await post({ external_id: 'dup-1', email: 'one@example.org' });
     const res = json(
-      await t.app.inject({ method: 'POST', url: '/v1/leads/batch', payload: { leads: [{ external_id: 'dup-1', email: 'changed@example.org' }, { email: 'fine@example.org' }] } }),
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/leads/batch',
+        payload: {
+          leads: [
+            { external_id: 'dup-1', email: 'changed@example.org' },
+            { email: 'fine@example.org' },
+          ],
+        },
+      }),
     );
     expect(res).toMatchObject({ created: 1, failed: 1 });
     expect(res.results[0]).toMatchObject({ status: 409, error: { code: 'idempotency_conflict' } });
@@ -138,14 +227,22 @@ describe('POST /v1/leads/batch', () => {
 
   it('rejects the whole batch when one lead is invalid, naming it', async () => {
     const before = await countLeads();
-    const res = await t.app.inject({ method: 'POST', url: '/v1/leads/batch', payload: { leads: [{ email: 'ok@example.org' }, { email: 7 }] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/leads/batch',
+      payload: { leads: [{ email: 'ok@example.org' }, { email: 7 }] },
+    });
     expect(res.statusCode).toBe(400);
     expect(json(res).error.details[0].path).toBe('leads[1].email');
     expect(await countLeads()).toBe(before);
   });
 
   it('refuses more than 1,000 leads', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/leads/batch', payload: { leads: Array.from({ length: 1001 }, () => ({})) } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/leads/batch',
+      payload: { leads: Array.from({ length: 1001 }, () => ({})) },
+    });
     expect(res.statusCode).toBe(400);
     expect(json(res).error.details[0].path).toBe('leads');
   });
@@ -171,7 +268,10 @@ describe('reading leads', () => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.app.inject({ method: 'GET', url: `/v1/leads?owner_id=ana&status=assigned&limit=7${cursor ? `&cursor=${cursor}` : ''}` });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/leads?owner_id=ana&status=assigned&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+      });
       expect(res.statusCode).toBe(200);
       const page = json(res);
       for (const lead of page.items) {
@@ -187,9 +287,13 @@ describe('reading leads', () => {
   it('filters leads by time range', async () => {
     t.setNow(Date.parse('2026-11-25T08:00:00Z'));
     const late = json(await post({ email: 'late@example.org' }));
-    const res = json(await t.app.inject({ method: 'GET', url: '/v1/leads?from=2026-11-25T00:00:00Z' }));
+    const res = json(
+      await t.app.inject({ method: 'GET', url: '/v1/leads?from=2026-11-25T00:00:00Z' }),
+    );
     expect(res.items.map((l: { id: string }) => l.id)).toEqual([late.id]);
-    const earlier = json(await t.app.inject({ method: 'GET', url: '/v1/leads?to=2026-11-25T00:00:00Z&limit=500' }));
+    const earlier = json(
+      await t.app.inject({ method: 'GET', url: '/v1/leads?to=2026-11-25T00:00:00Z&limit=500' }),
+    );
     expect(earlier.items.some((l: { id: string }) => l.id === late.id)).toBe(false);
     t.setNow(Date.parse('2026-11-24T10:00:00Z'));
   });
@@ -197,36 +301,70 @@ describe('reading leads', () => {
   it('names a bad query parameter', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/leads?status=open&limit=0' });
     expect(res.statusCode).toBe(400);
-    expect(json(res).error.details.map((d: { path: string }) => d.path).sort()).toEqual(['query.limit', 'query.status[0]']);
+    expect(
+      json(res)
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['query.limit', 'query.status[0]']);
   });
 });
 
 describe('changing leads', () => {
   it('re-derives normalised fields when attributes change', async () => {
     const lead = json(await post({ email: 'move@example.org', country: 'US' }));
-    const res = await t.app.inject({ method: 'PATCH', url: `/v1/leads/${lead.id}`, payload: { attributes: { country: 'Deutschland', company: null } } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/leads/${lead.id}`,
+      payload: { attributes: { country: 'Deutschland', company: null } },
+    });
     expect(res.statusCode).toBe(200);
-    expect(json(res)).toMatchObject({ attributes: { country: 'Deutschland' }, derived: { country: 'DE' } });
+    expect(json(res)).toMatchObject({
+      attributes: { country: 'Deutschland' },
+      derived: { country: 'DE' },
+    });
   });
 
-  it('releases a closed lead from its owner\'s open load and counts it again when reopened', async () => {
+  it("releases a closed lead from its owner's open load and counts it again when reopened", async () => {
     const lead = json(await post({ email: 'close@example.org', country: 'DE' }));
-    const open = async () => json(await t.app.inject({ method: 'GET', url: '/v1/owners/dora' })).load.open as number;
+    const open = async () =>
+      json(await t.app.inject({ method: 'GET', url: '/v1/owners/dora' })).load.open as number;
     const before = await open();
-    expect(json(await t.app.inject({ method: 'PATCH', url: `/v1/leads/${lead.id}`, payload: { status: 'disqualified' } })).status).toBe('disqualified');
+    expect(
+      json(
+        await t.app.inject({
+          method: 'PATCH',
+          url: `/v1/leads/${lead.id}`,
+          payload: { status: 'disqualified' },
+        }),
+      ).status,
+    ).toBe('disqualified');
     expect(await open()).toBe(before - 1);
-    await t.app.inject({ method: 'PATCH', url: `/v1/leads/${lead.id}`, payload: { status: 'contacted' } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/leads/${lead.id}`,
+      payload: { status: 'contacted' },
+    });
     expect(await open()).toBe(before);
-    await t.app.inject({ method: 'PATCH', url: `/v1/leads/${lead.id}`, payload: { status: 'converted' } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/leads/${lead.id}`,
+      payload: { status: 'converted' },
+    });
     expect(await open()).toBe(before - 1);
   });
 
   it('refuses an open status for a lead without owner', async () => {
-    const queued = json(await t.app.inject({ method: 'POST', url: '/v1/owners/dora/pause', payload: {} }));
+    const queued = json(
+      await t.app.inject({ method: 'POST', url: '/v1/owners/dora/pause', payload: {} }),
+    );
     expect(queued.paused).toBe(true);
     const lead = json(await post({ email: 'q@example.org', country: 'DE' }));
     expect(lead).toMatchObject({ status: 'queued', queue_id: 'triage' });
-    const res = await t.app.inject({ method: 'PATCH', url: `/v1/leads/${lead.id}`, payload: { status: 'contacted' } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/leads/${lead.id}`,
+      payload: { status: 'contacted' },
+    });
     expect(res.statusCode).toBe(409);
     expect(json(res).error).toMatchObject({ code: 'invalid_state', details: [{ path: 'status' }] });
     await t.app.inject({ method: 'POST', url: '/v1/owners/dora/resume' });
@@ -237,28 +375,54 @@ describe('changing leads', () => {
     const lead = json(await post({ email: 'later@example.org', country: 'DE' }));
     expect(lead.status).toBe('queued');
     await t.app.inject({ method: 'POST', url: '/v1/owners/dora/resume' });
-    const res = await t.app.inject({ method: 'POST', url: `/v1/leads/${lead.id}/route`, payload: { reason: 'dora is back', actor: 'ops@example.org' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${lead.id}/route`,
+      payload: { reason: 'dora is back', actor: 'ops@example.org' },
+    });
     expect(res.statusCode).toBe(200);
-    expect(json(res)).toMatchObject({ lead: { status: 'assigned', owner_id: 'dora', queue_id: null }, decision: { trigger: 'reroute', actor: 'ops@example.org' } });
+    expect(json(res)).toMatchObject({
+      lead: { status: 'assigned', owner_id: 'dora', queue_id: null },
+      decision: { trigger: 'reroute', actor: 'ops@example.org' },
+    });
     expect(json(res).decision.reason).toContain('dora is back');
-    const history = json(await t.app.inject({ method: 'GET', url: `/v1/leads/${lead.id}` })).decisions;
+    const history = json(
+      await t.app.inject({ method: 'GET', url: `/v1/leads/${lead.id}` }),
+    ).decisions;
     expect(history.map((d: { trigger: string }) => d.trigger)).toEqual(['intake', 'reroute']);
   });
 
   it('assigns a lead by hand, moving the open load between owners', async () => {
     const lead = json(await post({ email: 'manual@example.org', country: 'DE' }));
-    const load = async (id: string) => json(await t.app.inject({ method: 'GET', url: `/v1/owners/${id}` })).load?.open ?? 0;
+    const load = async (id: string) =>
+      json(await t.app.inject({ method: 'GET', url: `/v1/owners/${id}` })).load?.open ?? 0;
     const [dora, ben] = [await load('dora'), await load('ben')];
-    const res = await t.app.inject({ method: 'POST', url: `/v1/leads/${lead.id}/assign`, payload: { owner_id: 'ben', reason: 'speaks German', actor: 'manager' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${lead.id}/assign`,
+      payload: { owner_id: 'ben', reason: 'speaks German', actor: 'manager' },
+    });
     expect(res.statusCode).toBe(200);
-    expect(json(res)).toMatchObject({ lead: { owner_id: 'ben', status: 'assigned' }, decision: { trigger: 'manual', owner_id: 'ben', previous_owner_id: 'dora', reason: 'speaks German' } });
+    expect(json(res)).toMatchObject({
+      lead: { owner_id: 'ben', status: 'assigned' },
+      decision: {
+        trigger: 'manual',
+        owner_id: 'ben',
+        previous_owner_id: 'dora',
+        reason: 'speaks German',
+      },
+    });
     expect(await load('dora')).toBe(dora - 1);
     expect(await load('ben')).toBe(ben + 1);
   });
 
   it('refuses a manual assignment to an unknown owner', async () => {
     const lead = json(await post({ email: 'nobody@example.org' }));
-    const res = await t.app.inject({ method: 'POST', url: `/v1/leads/${lead.id}/assign`, payload: { owner_id: 'ghost', reason: 'test' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${lead.id}/assign`,
+      payload: { owner_id: 'ghost', reason: 'test' },
+    });
     expect(res.statusCode).toBe(400);
     expect(json(res).error.details[0].path).toBe('owner_id');
   });
@@ -266,24 +430,46 @@ describe('changing leads', () => {
 
 describe('GET /v1/decisions', () => {
   it('filters decisions by rule, owner and outcome', async () => {
-    const byRule = json(await t.app.inject({ method: 'GET', url: '/v1/decisions?rule_id=germany&outcome=assigned&limit=500' }));
+    const byRule = json(
+      await t.app.inject({
+        method: 'GET',
+        url: '/v1/decisions?rule_id=germany&outcome=assigned&limit=500',
+      }),
+    );
     expect(byRule.items.length).toBeGreaterThan(0);
-    expect(byRule.items.every((d: { rule_id: string; owner_id: string }) => d.rule_id === 'germany' && d.owner_id === 'dora')).toBe(true);
-    const byPool = json(await t.app.inject({ method: 'GET', url: '/v1/decisions?pool_id=rr&owner_id=cai&limit=3' }));
+    expect(
+      byRule.items.every(
+        (d: { rule_id: string; owner_id: string }) =>
+          d.rule_id === 'germany' && d.owner_id === 'dora',
+      ),
+    ).toBe(true);
+    const byPool = json(
+      await t.app.inject({ method: 'GET', url: '/v1/decisions?pool_id=rr&owner_id=cai&limit=3' }),
+    );
     expect(byPool.items).toHaveLength(3);
     expect(byPool.next_cursor).toBeTruthy();
-    const next = json(await t.app.inject({ method: 'GET', url: `/v1/decisions?pool_id=rr&owner_id=cai&limit=3&cursor=${byPool.next_cursor}` }));
+    const next = json(
+      await t.app.inject({
+        method: 'GET',
+        url: `/v1/decisions?pool_id=rr&owner_id=cai&limit=3&cursor=${byPool.next_cursor}`,
+      }),
+    );
     expect(next.items[0].created_at <= byPool.items[2].created_at).toBe(true);
     expect(next.items.map((d: { id: string }) => d.id)).not.toContain(byPool.items[2].id);
     const queued = json(await t.app.inject({ method: 'GET', url: '/v1/decisions?outcome=queued' }));
     expect(queued.items.every((d: { outcome: string }) => d.outcome === 'queued')).toBe(true);
-    const future = json(await t.app.inject({ method: 'GET', url: '/v1/decisions?from=2030-01-01T00:00:00Z' }));
+    const future = json(
+      await t.app.inject({ method: 'GET', url: '/v1/decisions?from=2030-01-01T00:00:00Z' }),
+    );
     expect(future.items).toEqual([]);
   });
 });
 
 async function countLeads(): Promise<number> {
-  const row = await t.store.db.selectFrom('leads').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.store.db
+    .selectFrom('leads')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

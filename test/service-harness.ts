@@ -63,8 +63,14 @@ async function dropSchema(schema: string): Promise<void> {
 /** The migrated PGlite template directory, built once per migrations version. */
 async function pgliteTemplate(): Promise<string> {
   const migrations = listMigrations();
-  const pgliteVersion = (JSON.parse(readFileSync(new URL('../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string })
-    .version;
+  const pgliteVersion = (
+    JSON.parse(
+      readFileSync(
+        new URL('../node_modules/@electric-sql/pglite/package.json', import.meta.url),
+        'utf8',
+      ),
+    ) as { version: string }
+  ).version;
   const hash = createHash('sha256')
     .update(pgliteVersion)
     .update(migrations.map((m) => `${m.name}\n${m.sql}`).join('\n'))
@@ -81,8 +87,10 @@ async function pgliteTemplate(): Promise<string> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // Another worker is building it; a lock older than three minutes was abandoned.
-      if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the PGlite template ${template}`);
+      if (Date.now() - statSync(lock).mtimeMs > 180_000)
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for the PGlite template ${template}`);
       await new Promise((r) => setTimeout(r, 250));
       continue;
     }
@@ -115,12 +123,18 @@ export interface TestContext {
 }
 
 /** Opens a fresh database and builds the app on it (responses validated against their schemas). */
-export async function createTestContext(options: { now?: number; services?: Partial<ServicesOptions> } = {}): Promise<TestContext> {
+export async function createTestContext(
+  options: { now?: number; services?: Partial<ServicesOptions> } = {},
+): Promise<TestContext> {
   const db = await createTestDatabase();
   const store = await openStore({ ...db.storeOptions, poolSize: 12 });
   let now = options.now ?? Date.now();
   const services = createServices({ store, clock: () => now, ...options.services });
-  const app = await buildApp(services, { logger: 'silent', validateResponses: true, bodyLimit: 1024 * 1024 });
+  const app = await buildApp(services, {
+    logger: 'silent',
+    validateResponses: true,
+    bodyLimit: 1024 * 1024,
+  });
   return {
     db,
     store,
@@ -164,16 +178,32 @@ rules:
 `;
 
 /** Owners always at work (no working hours), in UTC. */
-export const BASIC_OWNERS = ['ana', 'ben', 'cai', 'dora'].map((id) => ({ id, name: id[0]!.toUpperCase() + id.slice(1), time_zone: 'UTC' }));
+export const BASIC_OWNERS = ['ana', 'ben', 'cai', 'dora'].map((id) => ({
+  id,
+  name: id[0]!.toUpperCase() + id.slice(1),
+  time_zone: 'UTC',
+}));
 
 /** Loads owners and publishes a policy through the API; returns the policy version id. */
-export async function seed(app: FastifyInstance, policy = BASIC_POLICY, owners: unknown[] = BASIC_OWNERS): Promise<string> {
+export async function seed(
+  app: FastifyInstance,
+  policy = BASIC_POLICY,
+  owners: unknown[] = BASIC_OWNERS,
+): Promise<string> {
   const o = await app.inject({ method: 'POST', url: '/v1/owners/bulk', payload: { owners } });
   if (o.statusCode !== 200) throw new Error(`seeding owners failed: ${o.body}`);
-  const draft = await app.inject({ method: 'POST', url: '/v1/policies', payload: { source: policy } });
+  const draft = await app.inject({
+    method: 'POST',
+    url: '/v1/policies',
+    payload: { source: policy },
+  });
   if (draft.statusCode !== 201) throw new Error(`seeding the policy failed: ${draft.body}`);
   const id = json(draft).id as string;
-  const published = await app.inject({ method: 'POST', url: `/v1/policies/${id}/publish`, payload: {} });
+  const published = await app.inject({
+    method: 'POST',
+    url: `/v1/policies/${id}/publish`,
+    payload: {},
+  });
   if (published.statusCode !== 200) throw new Error(`publishing failed: ${published.body}`);
   return id;
 }

@@ -20,9 +20,17 @@ describe(`migrations (${DATABASE_KIND})`, () => {
       await (await openStore({ ...db.storeOptions })).close();
       const store = await openStore({ ...db.storeOptions });
       expect(store.migrationsApplied).toEqual([]);
-      const rows = await store.db.selectFrom('schema_migrations').select(['version', 'name']).orderBy('version').execute();
+      const rows = await store.db
+        .selectFrom('schema_migrations')
+        .select(['version', 'name'])
+        .orderBy('version')
+        .execute();
       expect(rows.map((r) => r.name)).toEqual(listMigrations().map((m) => m.name));
-      const tables = await sql<{ n: string }>`select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name in ('leads', 'decisions', 'owners', 'accounts', 'policy_versions', 'routing_pools', 'routing_owners', 'idempotency_keys')`.execute(store.db);
+      const tables = await sql<{
+        n: string;
+      }>`select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name in ('leads', 'decisions', 'owners', 'accounts', 'policy_versions', 'routing_pools', 'routing_owners', 'idempotency_keys')`.execute(
+        store.db,
+      );
       expect(Number(tables.rows[0]!.n)).toBe(8);
       await store.close();
     } finally {
@@ -30,16 +38,25 @@ describe(`migrations (${DATABASE_KIND})`, () => {
     }
   });
 
-  it.runIf(TEST_DATABASE_URL)('lets several instances start at once on an empty PostgreSQL schema', async () => {
-    const db = await createTestDatabase();
-    try {
-      const stores = await Promise.all([1, 2, 3].map(() => openStore({ ...db.storeOptions, poolSize: 2 })));
-      expect(stores.map((s) => s.migrationsApplied.length).sort()).toEqual([0, 0, listMigrations().length]);
-      await Promise.all(stores.map((s) => s.close()));
-    } finally {
-      await db.drop();
-    }
-  });
+  it.runIf(TEST_DATABASE_URL)(
+    'lets several instances start at once on an empty PostgreSQL schema',
+    async () => {
+      const db = await createTestDatabase();
+      try {
+        const stores = await Promise.all(
+          [1, 2, 3].map(() => openStore({ ...db.storeOptions, poolSize: 2 })),
+        );
+        expect(stores.map((s) => s.migrationsApplied.length).sort()).toEqual([
+          0,
+          0,
+          listMigrations().length,
+        ]);
+        await Promise.all(stores.map((s) => s.close()));
+      } finally {
+        await db.drop();
+      }
+    },
+  );
 });
 
 describe('the embedded data directory lock', () => {
@@ -69,7 +86,10 @@ describe('the embedded data directory lock', () => {
     const dir = join(scratch, 'stale');
     mkdirSync(dir, { recursive: true });
     // Pid 2^22 + 1 is above Linux's pid_max default ceiling: no such process.
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 4_194_305, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 4_194_305, host: hostname(), since: '2026-01-01T00:00:00Z' }),
+    );
     const lock = lockDataDir(dir);
     lock.release();
   });
@@ -79,7 +99,10 @@ describe('configuration', () => {
   it('takes flags over environment over file, and resolves the data directory', () => {
     const file = join(scratch, 'leadrouter.yaml');
     writeFileSync(file, 'port: 4000\nhost: 0.0.0.0\nlogLevel: debug\ndataDir: ./from-file\n');
-    const config = loadConfig({ configFile: file, port: 5000 }, { PORT: '4500', LOG_LEVEL: 'warn' });
+    const config = loadConfig(
+      { configFile: file, port: 5000 },
+      { PORT: '4500', LOG_LEVEL: 'warn' },
+    );
     expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', logLevel: 'warn' });
     expect(config.dataDir).toMatch(/from-file$/);
     expect(loadConfig({}, {}).port).toBe(3000);

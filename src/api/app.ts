@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   createSerializerCompiler,
   jsonSchemaTransform,
@@ -17,6 +23,7 @@ import {
 import { pino, type Logger } from 'pino';
 import type { Services } from '../service/index.ts';
 import { errorBody, handleError } from './errors.ts';
+import { FAST_CHECKS } from './schemas.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -126,7 +133,14 @@ export async function buildApp(
   };
   const app = Fastify(serverOptions).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  // Well-formed intake bodies are accepted by a plain check; zod sees the rest and names each problem.
+  app.setValidatorCompiler((route) => {
+    const zodValidate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+    const fast = FAST_CHECKS.get(route.schema as object);
+    return fast
+      ? (data: unknown) => (fast(data) ? { value: data } : zodValidate(data))
+      : zodValidate;
+  });
   app.setSerializerCompiler(
     options.validateResponses ? createSerializerCompiler({}) : () => (data) => JSON.stringify(data),
   );

@@ -21,7 +21,7 @@ export class DecisionService {
     const last = items.at(-1);
     return {
       items,
-      nextCursor: more && last ? encodeCursor({ at: new Date(last.createdAt), id: last.id }) : null,
+      nextCursor: more && last ? encodeCursor({ id: last.id }) : null,
     };
   }
 }

@@ -101,7 +101,7 @@ export class LeadService {
     const last = items.at(-1);
     return {
       items,
-      nextCursor: more && last ? encodeCursor({ at: new Date(last.createdAt), id: last.id }) : null,
+      nextCursor: more && last ? encodeCursor({ id: last.id }) : null,
     };
   }
 
@@ -348,18 +348,17 @@ function compactFields(fields: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-/** Opaque listing cursor: the last item's creation time and id. */
+/** Opaque listing cursor: the last item's id (ids are time-ordered). */
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(`${cursor.at.getTime()}.${cursor.id}`).toString('base64url');
+  return Buffer.from(cursor.id).toString('base64url');
 }
 
 export function decodeCursor(text: string): Cursor {
-  const raw = Buffer.from(text, 'base64url').toString();
-  const match = /^(\d+)\.([0-9a-f-]{36})$/.exec(raw);
-  if (!match || !isUuid(match[2]!)) {
+  const id = Buffer.from(text, 'base64url').toString();
+  if (!isUuid(id)) {
     throw new ServiceError('validation_failed', 'invalid cursor', [
       { path: 'cursor', message: 'not a cursor returned by this API' },
     ]);
   }
-  return { at: new Date(Number(match[1])), id: match[2]! };
+  return { id };
 }

@@ -15,6 +15,8 @@ export interface ServiceMetrics {
   ): void;
   /** Leads in a batch committed together. */
   recordBatch(size: number): void;
+  /** A routing transaction started over: `locks` (it touched rows it had not locked), `deadlock`, `serialization`. */
+  recordRestart(reason: 'locks' | 'deadlock' | 'serialization'): void;
   /** Set the callback that reads queued leads per queue at scrape time. */
   onCollectQueued(read: () => Promise<Map<string, number>>): void;
 }
@@ -43,6 +45,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Servi
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     registers: [registry],
   });
+  const restarts = new Counter({
+    name: 'leadrouter_routing_restarts_total',
+    help: 'Routing transactions started over, by reason (contention between instances)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   let readQueued: (() => Promise<Map<string, number>>) | undefined;
   new Gauge({
     name: 'leadrouter_queued_leads',
@@ -68,6 +76,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Servi
     },
     recordBatch(size) {
       batches.observe(size);
+    },
+    recordRestart(reason) {
+      restarts.inc({ reason });
     },
     onCollectQueued(read) {
       readQueued = read;

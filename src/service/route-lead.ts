@@ -85,6 +85,7 @@ const LOCK_EVERYTHING_FROM = 3;
 export class LeadIntake {
   private readonly queue: Pending[] = [];
   private running = 0;
+  private scheduled = false;
 
   constructor(private readonly options: LeadIntakeOptions) {}
 
@@ -107,15 +108,25 @@ export class LeadIntake {
     });
   }
 
+  /**
+   * Starts batches while there is room, after the current turn of the event loop: requests whose
+   * bytes arrived in the same turn join the batch instead of each starting its own (on PGlite,
+   * whose work blocks the thread, batches would otherwise stay at one lead).
+   */
   private pump(): void {
-    while (this.running < this.options.concurrency && this.queue.length > 0) {
-      const batch = this.takeBatch();
-      this.running++;
-      void this.runBatch(batch).finally(() => {
-        this.running--;
-        this.pump();
-      });
-    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.running < this.options.concurrency && this.queue.length > 0) {
+        const batch = this.takeBatch();
+        this.running++;
+        void this.runBatch(batch).finally(() => {
+          this.running--;
+          this.pump();
+        });
+      }
+    });
   }
 
   /** Whole submissions, in arrival order, up to about `maxBatch` leads. */
@@ -253,7 +264,10 @@ export class LeadIntake {
       } catch (error) {
         if (error instanceof LockRetry) {
           hint = error.locks;
-        } else if (!isRetryable(error)) {
+          metrics?.recordRestart('locks');
+        } else if (isRetryable(error)) {
+          metrics?.recordRestart(restartReason(error));
+        } else {
           throw error;
         }
         if (attempt >= MAX_ATTEMPTS) {
@@ -485,6 +499,11 @@ function everything(ctx: RoutingContext, hint: LockSet): LockSet {
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
+
+/** The restart reason of a retryable database error. */
+export function restartReason(error: unknown): 'deadlock' | 'serialization' {
+  return (error as { code?: unknown }).code === '40P01' ? 'deadlock' : 'serialization';
+}
 
 /** Serialisation failures and deadlocks: the transaction may simply be run again. */
 export function isRetryable(error: unknown): boolean {

@@ -31,7 +31,7 @@ import {
   ensureOwnerRows,
   ensurePoolRows,
   lockOwnerStates,
-  lockPoolStates,
+  lockAndReadStates,
   readOwnerStates,
   readPoolStates,
 } from '../store/routing-state-repo.ts';
@@ -164,13 +164,14 @@ export async function routeTasks(
   for (const poolId of locks.pools)
     for (const m of policy.pools.get(poolId)?.members ?? []) candidates.add(m.ownerId);
   for (const id of locks.owners) candidates.delete(id);
-  const fresh = candidates.size
-    ? await readOwnerStates(tx, [...candidates])
-    : new Map<string, OwnerState>();
-  snapshot.absorb(new Map(), fresh);
-
-  const lockedPools = await lockPoolStates(tx, [...locks.pools].sort());
-  const lockedOwners = await lockOwnerStates(tx, [...locks.owners].sort());
+  const state = await lockAndReadStates(
+    tx,
+    { pools: [...locks.pools], owners: [...locks.owners] },
+    [...candidates],
+  );
+  snapshot.absorb(new Map(), state.unlocked);
+  const lockedPools = state.pools;
+  const lockedOwners = state.owners;
 
   for (let round = 0; ; round++) {
     const pools = new Map(snapshot.pools);

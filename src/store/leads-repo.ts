@@ -2,7 +2,8 @@
  * Leads and their decisions. Writes take whole batches (one statement per table), because the
  * routing service commits the leads of concurrent requests together.
  */
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable } from 'kysely';
+import { idFloor } from './ids.ts';
 import type { Database, DecisionsTable, LeadsTable } from './schema.ts';
 
 export const LEAD_STATUSES = [
@@ -70,9 +71,8 @@ export type DecisionRow = Insertable<DecisionsTable>;
 
 type Db = Kysely<Database>;
 
-/** Position in a newest-first listing. */
+/** Position in a newest-first listing: the last id seen. */
 export interface Cursor {
-  at: Date;
   id: string;
 }
 
@@ -145,22 +145,15 @@ export interface LeadFilter {
 
 /** Newest first. */
 export async function listLeads(db: Db, filter: LeadFilter): Promise<LeadRecord[]> {
-  let query = db
-    .selectFrom('leads')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.limit);
+  let query = db.selectFrom('leads').selectAll().orderBy('id', 'desc').limit(filter.limit);
   if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
   if (filter.status?.length) query = query.where('status', 'in', [...filter.status]);
   if (filter.queueId !== undefined) query = query.where('queue_id', '=', filter.queueId);
   if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
-  if (filter.from) query = query.where('created_at', '>=', filter.from);
-  if (filter.to) query = query.where('created_at', '<', filter.to);
-  if (filter.after)
-    query = query.where(
-      sql<boolean>`(created_at, id) < (${filter.after.at}, ${filter.after.id}::uuid)`,
-    );
+  // Ids are UUIDv7 stamped with the creation time: time bounds are id bounds (and use the key).
+  if (filter.from) query = query.where('id', '>=', idFloor(filter.from.getTime()));
+  if (filter.to) query = query.where('id', '<', idFloor(filter.to.getTime()));
+  if (filter.after) query = query.where('id', '<', filter.after.id);
   return (await query.execute()).map(toLead);
 }
 
@@ -177,7 +170,7 @@ export async function findOwnersByEmail(
     .where('email_norm', 'in', [...emails])
     .where('owner_id', 'is not', null)
     .orderBy('email_norm')
-    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
     .execute();
   return new Map(rows.map((r) => [r.email_norm!, r.owner_id!]));
 }
@@ -217,7 +210,6 @@ export async function listLeadDecisions(db: Db, leadId: string): Promise<Decisio
     .selectFrom('decisions')
     .selectAll()
     .where('lead_id', '=', leadId)
-    .orderBy('created_at')
     .orderBy('id')
     .execute();
   return rows.map(toDecision);
@@ -239,14 +231,10 @@ export interface DecisionFilter {
 
 /** Newest first. */
 export async function listDecisions(db: Db, filter: DecisionFilter): Promise<DecisionRecord[]> {
-  let query = db
-    .selectFrom('decisions')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.limit);
-  if (filter.from) query = query.where('created_at', '>=', filter.from);
-  if (filter.to) query = query.where('created_at', '<', filter.to);
+  let query = db.selectFrom('decisions').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  // Ids are UUIDv7 stamped with the creation time: time bounds are id bounds (and use the key).
+  if (filter.from) query = query.where('id', '>=', idFloor(filter.from.getTime()));
+  if (filter.to) query = query.where('id', '<', idFloor(filter.to.getTime()));
   if (filter.ruleId !== undefined) query = query.where('rule_id', '=', filter.ruleId);
   if (filter.poolId !== undefined) query = query.where('pool_id', '=', filter.poolId);
   if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
@@ -255,10 +243,7 @@ export async function listDecisions(db: Db, filter: DecisionFilter): Promise<Dec
   if (filter.leadId !== undefined) query = query.where('lead_id', '=', filter.leadId);
   if (filter.policyVersion !== undefined)
     query = query.where('policy_version', '=', filter.policyVersion);
-  if (filter.after)
-    query = query.where(
-      sql<boolean>`(created_at, id) < (${filter.after.at}, ${filter.after.id}::uuid)`,
-    );
+  if (filter.after) query = query.where('id', '<', filter.after.id);
   return (await query.execute()).map(toDecision);
 }
 

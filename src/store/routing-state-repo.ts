@@ -163,3 +163,67 @@ function toPoolStates(
       out.set(r.pool_id, r.state as PoolState);
   return out;
 }
+
+/** Fresh state of the rows a routing pass needs: some locked, some only read. */
+export interface LockedState {
+  pools: Map<string, PoolState>;
+  owners: Map<string, OwnerState>;
+  /** Read without a lock (candidates that may feed a choice but are not written). */
+  unlocked: Map<string, OwnerState>;
+}
+
+/**
+ * One statement: locks the pool rows, then the owner rows, each in id order (the global lock
+ * order), and reads other owners' rows without locking. The branches of the UNION ALL run one
+ * after the other, and each CTE is evaluated when its branch first reads it, so pools are locked
+ * before owners.
+ */
+export async function lockAndReadStates(
+  db: Db,
+  lock: { pools: readonly string[]; owners: readonly string[] },
+  read: readonly string[],
+): Promise<LockedState> {
+  const out: LockedState = { pools: new Map(), owners: new Map(), unlocked: new Map() };
+  if (lock.pools.length + lock.owners.length + read.length === 0) return out;
+  const pools = [...lock.pools].sort();
+  const owners = [...lock.owners].sort();
+  const rows = await sql<{
+    kind: 'p' | 'o' | 'r';
+    id: string;
+    state: unknown;
+    open: number | null;
+    day_key: string | null;
+    day_count: number | null;
+    week_key: string | null;
+    week_count: number | null;
+    last_assigned_at: Date | null;
+  }>`with p as (
+        select pool_id, state from routing_pools where pool_id = any(${pools}::text[]) order by pool_id for update
+      ), o as (
+        select * from routing_owners where owner_id = any(${owners}::text[]) order by owner_id for update
+      )
+      select 'p' as kind, pool_id as id, state, null::int as open, null::text as day_key, null::int as day_count,
+             null::text as week_key, null::int as week_count, null::timestamptz as last_assigned_at from p
+      union all
+      select 'o', owner_id, null, open, day_key, day_count, week_key, week_count, last_assigned_at from o
+      union all
+      select 'r', owner_id, null, open, day_key, day_count, week_key, week_count, last_assigned_at
+        from routing_owners where owner_id = any(${[...read]}::text[])`.execute(db);
+  for (const r of rows.rows) {
+    if (r.kind === 'p') {
+      if (r.state && typeof r.state === 'object' && 'cursor' in r.state)
+        out.pools.set(r.id, r.state as PoolState);
+      continue;
+    }
+    const state: OwnerState = {
+      open: r.open ?? 0,
+      dayKey: r.day_key ?? '',
+      dayCount: r.day_count ?? 0,
+      weekKey: r.week_key ?? '',
+      weekCount: r.week_count ?? 0,
+      lastAssignedAt: r.last_assigned_at ? r.last_assigned_at.getTime() : null,
+    };
+    (r.kind === 'o' ? out.owners : out.unlocked).set(r.id, state);
+  }
+  return out;
+}

@@ -41,13 +41,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         await sql`select 1`.execute(services.store.db);
         return { status: 'ready' as const, database: services.store.kind };
       } catch (error) {
-        return reply
-          .status(503)
-          .send({
-            status: 'unavailable' as const,
-            database: services.store.kind,
-            message: (error as Error).message,
-          });
+        return reply.status(503).send({
+          status: 'unavailable' as const,
+          database: services.store.kind,
+          message: (error as Error).message,
+        });
       }
     },
   );

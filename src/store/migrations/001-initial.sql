@@ -79,10 +79,11 @@ CREATE TABLE leads (
   updated_at timestamptz NOT NULL,
   assigned_at timestamptz
 );
-CREATE INDEX leads_created_idx ON leads (created_at, id);
-CREATE INDEX leads_owner_idx ON leads (owner_id, created_at) WHERE owner_id IS NOT NULL;
-CREATE INDEX leads_status_idx ON leads (status, created_at);
-CREATE INDEX leads_email_idx ON leads (email_norm, created_at) WHERE email_norm IS NOT NULL;
+-- Ids are UUIDv7 carrying their creation time (the same instant as created_at): the primary key
+-- orders by time, and time ranges are id ranges, so no index on created_at is needed.
+CREATE INDEX leads_owner_idx ON leads (owner_id, id) WHERE owner_id IS NOT NULL;
+CREATE INDEX leads_status_idx ON leads (status, id);
+CREATE INDEX leads_email_idx ON leads (email_norm, id) WHERE email_norm IS NOT NULL;
 CREATE INDEX leads_external_idx ON leads (external_id) WHERE external_id IS NOT NULL;
 
 -- One row per routing of a lead: intake, re-route, manual assignment. The explanation is the
@@ -108,8 +109,7 @@ CREATE TABLE decisions (
   latency_us integer,
   created_at timestamptz NOT NULL
 );
-CREATE INDEX decisions_lead_idx ON decisions (lead_id, created_at);
-CREATE INDEX decisions_created_idx ON decisions (created_at, id);
+CREATE INDEX decisions_lead_idx ON decisions (lead_id, id);
 
 -- Balancing memory shared by every instance; updated under row locks.
 CREATE TABLE routing_pools (
