@@ -49,6 +49,13 @@ describe('the fast lead check', () => {
     );
   });
 
+  it('does not mistake Object.prototype names for known fields', () => {
+    for (const name of ['valueOf', 'constructor', 'toString', '__proto__']) {
+      const l = JSON.parse(`{${JSON.stringify(name)}: ${JSON.stringify('x'.repeat(10_001))}}`);
+      expect(isWellFormedLead(l), name).toBe(false);
+    }
+  });
+
   it('accepts the ordinary well-formed lead', () => {
     const l = {
       external_id: 'crm-1',

@@ -196,7 +196,8 @@ export function isWellFormedLead(value: unknown): boolean {
   for (const key in value) {
     if (++count > 200 || key === 'id' || !ATTRIBUTE_KEY.test(key)) return false;
     const v = (value as Record<string, unknown>)[key];
-    const max = KNOWN_MAX[key];
+    // Own keys only: `valueOf` or `constructor` must not find Object.prototype's functions.
+    const max = Object.hasOwn(KNOWN_MAX, key) ? KNOWN_MAX[key] : undefined;
     if (max !== undefined) {
       if (typeof v !== 'string' || v.length > max || (key === 'external_id' && v.length === 0))
         return false;
