@@ -5,8 +5,25 @@ import prettier from 'eslint-config-prettier';
 
 /** Node built-ins that perform I/O or read ambient state; the engine must stay pure. */
 const impureNodeModules = [
-  'fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'child_process', 'cluster', 'dgram', 'dns',
-  'os', 'process', 'readline', 'tls', 'worker_threads', 'crypto', 'timers', 'timers/promises', 'perf_hooks',
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'child_process',
+  'cluster',
+  'dgram',
+  'dns',
+  'os',
+  'process',
+  'readline',
+  'tls',
+  'worker_threads',
+  'crypto',
+  'timers',
+  'timers/promises',
+  'perf_hooks',
 ];
 
 export default tseslint.config(
@@ -18,7 +35,10 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -34,8 +54,14 @@ export default tseslint.config(
             { name: `node:${m}`, message: 'The engine is pure: no I/O or ambient state.' },
           ]),
           patterns: [
-            { group: ['**/service/**', '**/store/**', '**/api/**', '**/jobs/**', '**/cli/**'], message: 'The engine never imports from the layers above it.' },
-            { group: ['pg', 'kysely', '@electric-sql/*', 'fastify', 'pino', 'pg-boss'], message: 'The engine does no I/O.' },
+            {
+              group: ['**/service/**', '**/store/**', '**/api/**', '**/jobs/**', '**/cli/**'],
+              message: 'The engine never imports from the layers above it.',
+            },
+            {
+              group: ['pg', 'kysely', '@electric-sql/*', 'fastify', 'pino', 'pg-boss'],
+              message: 'The engine does no I/O.',
+            },
           ],
         },
       ],
@@ -49,13 +75,55 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'Date', property: 'now', message: 'The engine has no clock: `now` is an argument.' },
-        { object: 'Math', property: 'random', message: 'The engine is deterministic: no randomness.' },
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'The engine has no clock: `now` is an argument.',
+        },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'The engine is deterministic: no randomness.',
+        },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The engine has no clock: `now` is an argument.' },
-        { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'The engine has no clock: `now` is an argument.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'The engine has no clock: `now` is an argument.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']",
+          message: 'The engine has no clock: `now` is an argument.',
+        },
+      ],
+    },
+  },
+  {
+    // Layers are one-way: api, jobs and cli call service; only service and store touch the
+    // database (the serve command, which wires everything, is the one exception).
+    files: ['src/api/**/*.ts', 'src/jobs/**/*.ts', 'src/cli/**/*.ts'],
+    ignores: ['src/cli/serve.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/store/**'], message: 'Go through the service layer.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/service/**/*.ts', 'src/store/**/*.ts', 'src/formats/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api/**', '**/cli/**', '**/jobs/**'],
+              message: 'Lower layers never call up.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,6 +1,5 @@
 /** Service records → the API's snake_case documents. */
-import type { PolicyVersionRecord } from '../store/policies-repo.ts';
-import type { DecisionRecord, LeadRecord } from '../store/leads-repo.ts';
+import type { DecisionRecord, LeadRecord, PolicyVersionRecord } from '../service/index.ts';
 
 export function presentLead(l: LeadRecord) {
   return {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../service/errors.ts';
-import { LEAD_STATUSES } from '../store/leads-repo.ts';
+import { LEAD_STATUSES } from '../service/index.ts';
 import { SETTABLE_STATUSES } from '../service/leads.ts';
 
 // ---------------------------------------------------------------------------------------------
