@@ -121,7 +121,7 @@ export function parsePolicyText(text: string, format: 'yaml' | 'json' = 'yaml'):
 }
 
 /** Converts zod's issues into path-named issues. */
-export function zodIssues(error: z.ZodError, base = ''): PolicyIssue[] {
+function zodIssues(error: z.ZodError, base = ''): PolicyIssue[] {
   return error.issues.map((issue) => ({
     severity: 'error' as const,
     path: issue.path.reduce<string>(
