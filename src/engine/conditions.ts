@@ -1054,6 +1054,8 @@ interface CompiledNode {
   /** Whether `text` needs parentheses inside a larger expression. */
   compound: boolean;
   catchAll: boolean;
+  /** A single-field clause (cheap to test), as opposed to a nested all/any/not. */
+  simple: boolean;
 }
 
 function compileField(
@@ -1102,6 +1104,7 @@ function compileField(
     text: texts.join(' and '),
     compound: texts.length > 1,
     catchAll: ops.length === 0,
+    simple: true,
   };
 }
 
@@ -1148,8 +1151,11 @@ function joinTexts(parts: readonly CompiledNode[], word: string): string {
 function compileAll(children: readonly CompiledNode[]): CompiledNode {
   // Parts that always hold cost time and say nothing.
   const parts = children.filter((c) => !c.catchAll);
+  // AND is order-free, so the test runs single-field clauses before nested any/not, which cost
+  // more; explanations keep the order the admin wrote.
+  const cheapFirst = [...parts.filter((c) => c.simple), ...parts.filter((c) => !c.simple)];
   return {
-    test: conjunction(parts.map((c) => c.test)),
+    test: conjunction(cheapFirst.map((c) => c.test)),
     explain: (f) => {
       for (const c of parts) {
         const failure = c.explain(f);
@@ -1160,6 +1166,7 @@ function compileAll(children: readonly CompiledNode[]): CompiledNode {
     text: parts.length === 0 ? 'always' : joinTexts(parts, 'and'),
     compound: parts.length > 1 || (parts.length === 1 && parts[0]!.compound),
     catchAll: parts.length === 0,
+    simple: false,
   };
 }
 
@@ -1175,6 +1182,7 @@ function compileAny(children: readonly CompiledNode[]): CompiledNode {
     text: children.length === 0 ? 'never' : joinTexts(children, 'or'),
     compound: children.length > 1 || (children.length === 1 && children[0]!.compound),
     catchAll: children.some((c) => c.catchAll),
+    simple: false,
   };
 }
 
@@ -1187,6 +1195,7 @@ function compileNot(child: CompiledNode): CompiledNode {
     text,
     compound: false,
     catchAll: false,
+    simple: false,
   };
 }
 
