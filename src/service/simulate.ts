@@ -44,7 +44,11 @@ export interface SimulationResult {
 }
 
 /** Routes every lead in order, carrying the routing state from one to the next. */
-export function simulateLeads(policy: CompiledPolicy, leads: Iterable<Lead>, options: SimulateOptions): SimulationResult {
+export function simulateLeads(
+  policy: CompiledPolicy,
+  leads: Iterable<Lead>,
+  options: SimulateOptions,
+): SimulationResult {
   const state = options.state ?? createRoutingState();
   const byOutcome = { assigned: 0, queued: 0, unroutable: 0 };
   const byRule = new Map<string, number>();
@@ -53,6 +57,8 @@ export function simulateLeads(policy: CompiledPolicy, leads: Iterable<Lead>, opt
   const byQueue = new Map<string, number>();
   let count = 0;
   let lastNow = options.defaultNow;
+  // Earlier owners by email matter only to a policy with a sticky target.
+  const sticky = policy.rules.some((rule) => rule.chain.some((target) => target.kind === 'sticky'));
   for (const lead of leads) {
     const now = options.timestampOf(lead) ?? lastNow;
     lastNow = now;
@@ -73,7 +79,7 @@ export function simulateLeads(policy: CompiledPolicy, leads: Iterable<Lead>, opt
         if (!pool) byPool.set(decision.poolId, (pool = new Map()));
         increment(pool, decision.ownerId);
       }
-      const email = normalizeEmail(lead.email);
+      const email = sticky ? normalizeEmail(lead.email) : undefined;
       if (email) state.ownerByEmail.set(email, decision.ownerId);
     } else if (decision.queueId) {
       increment(byQueue, decision.queueId);
@@ -83,7 +89,8 @@ export function simulateLeads(policy: CompiledPolicy, leads: Iterable<Lead>, opt
   }
   // Balance is judged over everyone who could receive leads, not only those who did.
   const everyone = new Map<string, number>();
-  for (const id of policy.ownerIds()) if (options.directory.owners.get(id)?.active) everyone.set(id, 0);
+  for (const id of policy.ownerIds())
+    if (options.directory.owners.get(id)?.active) everyone.set(id, 0);
   for (const [id, n] of byOwner) everyone.set(id, n);
   const pools: Record<string, DistributionSummary> = {};
   for (const [poolId, pool] of policy.pools) {
