@@ -18,7 +18,6 @@ import {
   findVersionInForce,
   insertDraft,
   listPolicyVersions,
-  lockPolicyVersion,
   markPublished,
   updateDraft,
   type PolicyVersionRecord,
@@ -195,7 +194,7 @@ export class PolicyService {
       );
     }
     const record = await this.db.transaction().execute(async (tx) => {
-      const current = await lockPolicyVersion(tx, id);
+      const current = await findPolicyVersion(tx, id, { lock: true });
       if (!current) throw notFound('policy version', id);
       if (current.status !== 'draft') throw notADraft(id);
       if (current.contentHash !== draft.contentHash) {

@@ -89,29 +89,18 @@ export async function updateDraft(
   return row && toRecord(row);
 }
 
+/**
+ * One version by id. `lock` holds its row for the rest of the transaction (publishing checks a
+ * version, then updates it).
+ */
 export async function findPolicyVersion(
   db: Db,
   id: string,
+  options: { lock?: boolean } = {},
 ): Promise<PolicyVersionRecord | undefined> {
-  const row = await db
-    .selectFrom('policy_versions')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row && toRecord(row);
-}
-
-/** Locks a version row for the rest of the transaction (publishing checks then updates it). */
-export async function lockPolicyVersion(
-  db: Db,
-  id: string,
-): Promise<PolicyVersionRecord | undefined> {
-  const row = await db
-    .selectFrom('policy_versions')
-    .selectAll()
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  let query = db.selectFrom('policy_versions').selectAll().where('id', '=', id);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row && toRecord(row);
 }
 
