@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   checkAvailability,
+  OwnerClock,
   checkCaps,
   isValidTimeZone,
   localDayKey,
@@ -253,6 +254,16 @@ describe('checkAvailability', () => {
       const o = worker('America/New_York', { sun: [['01:30', '03:00']] });
       expect(nextAvailableAt(o, utc(2026, 11, 1, 0), true)).toBe(utc(2026, 11, 1, 5, 30));
     });
+
+    it('leaves the shift when the clock falls back before its start, even after asking inside it', () => {
+      // 01:45 EDT is inside 01:15–03:00; an hour later the clock reads 01:05 EST, before it.
+      const o = worker('America/New_York', { sun: [['01:15', '03:00']] });
+      const clock = new OwnerClock(o);
+      expect(clock.availability(utc(2026, 11, 1, 5, 45), true).status).toBe('eligible');
+      const later = clock.availability(utc(2026, 11, 1, 6, 5), true);
+      expect(later.status).toBe('outside_working_hours');
+      expect(later).toEqual(new OwnerClock(o).availability(utc(2026, 11, 1, 6, 5), true));
+    });
   });
 
   describe('holidays', () => {
@@ -489,7 +500,6 @@ describe('local day and week keys', () => {
   });
 });
 
-
 // ---------------------------------------------------------------------------------------------
 // Property tests against an independent oracle: luxon DateTimes, slow but obviously right.
 // ---------------------------------------------------------------------------------------------
@@ -668,6 +678,53 @@ describe('availability properties (luxon as the oracle)', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('answers from its memo exactly as a fresh computation would, as time moves on', () => {
+    const windowArb = fc.tuple(
+      fc.integer({ min: -96, max: 8 * 96 }),
+      fc.integer({ min: 1, max: 3 * 96 }),
+    );
+    // Steps of seconds to days, so that questions land inside, at and across every boundary.
+    const stepArb = fc.oneof(
+      fc.integer({ min: 1, max: 120_000 }),
+      fc.integer({ min: 1, max: 4 * QUARTER }),
+      fc.integer({ min: 1, max: 2 * DAY }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        scheduleArb,
+        nowArb,
+        fc.array(windowArb, { maxLength: 3 }),
+        fc.option(fc.integer({ min: 0, max: 2 * 96 }), { nil: undefined }),
+        fc.array(stepArb, { minLength: 30, maxLength: 60 }),
+        fc.boolean(),
+        (zone, sched, now, windows, pauseQuarters, steps, workingHours) => {
+          const o: Owner = {
+            ...buildOwner(zone, sched, now),
+            outOfOffice: windows.map(([start, length]) => ({
+              from: now + start * QUARTER,
+              until: now + (start + length) * QUARTER,
+            })),
+            ...(pauseQuarters === undefined
+              ? {}
+              : { paused: true, pausedUntil: now + pauseQuarters * QUARTER }),
+          };
+          const memo = new OwnerClock(o);
+          let t = now;
+          for (const step of steps) {
+            t += step;
+            expect(memo.availability(t, workingHours)).toEqual(
+              new OwnerClock(o).availability(t, workingHours),
+            );
+            expect(memo.dayKey(t)).toBe(localDayKey(zone, t));
+            expect(memo.weekKey(t)).toBe(localWeekKey(zone, t));
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

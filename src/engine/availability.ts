@@ -303,14 +303,22 @@ function compileHours(wh: WorkingHours): CompiledHours {
 
 /** Whether a shift covers local `minute` of local day `day`; `useHolidays` false ignores them. */
 function worksAt(c: CompiledHours, day: number, minute: number, useHolidays: boolean): boolean {
+  return coverEnd(c, day, minute, useHolidays) >= 0;
+}
+
+/**
+ * The end, in minutes from local midnight of `day`, of a shift covering local `minute` of that
+ * day (an overnight shift from the day before ends at its spill), or −1 when none covers it.
+ */
+function coverEnd(c: CompiledHours, day: number, minute: number, useHolidays: boolean): number {
   const wd = weekdayOf(day);
-  if (minute < c.spill[wd]! && !(useHolidays && c.holidays.has(day - 1))) return true;
-  if (useHolidays && c.holidays.has(day)) return false;
+  if (minute < c.spill[wd]! && !(useHolidays && c.holidays.has(day - 1))) return c.spill[wd]!;
+  if (useHolidays && c.holidays.has(day)) return -1;
   for (const s of c.shifts[wd]!) {
     if (s.start > minute) break;
-    if (minute < s.end) return true;
+    if (minute < s.end) return s.end;
   }
-  return false;
+  return -1;
 }
 
 function worksAtInstant(c: CompiledHours, tz: string, at: EpochMs): boolean {
@@ -359,7 +367,6 @@ function nextShiftStart(
   return undefined;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Availability
 // ---------------------------------------------------------------------------------------------
@@ -407,29 +414,172 @@ export function checkAvailability(
   now: EpochMs,
   workingHours: boolean,
 ): AvailabilityCheck {
-  if (!owner.active) return { status: 'inactive' };
-  if (isPaused(owner, now))
-    return owner.pausedUntil === undefined
-      ? { status: 'paused' }
-      : { status: 'paused', until: owner.pausedUntil };
+  return ownerClock(owner).availability(now, workingHours);
+}
+
+/** An answer of `checkAvailability` and the instants between which it holds. */
+interface TimedCheck {
+  from: EpochMs;
+  until: EpochMs;
+  check: AvailabilityCheck;
+}
+
+/**
+ * `checkAvailability`, with the interval from `now` over which the answer stays the same: until
+ * the pause or absence ends, the shift ends or the next one starts, the next absence starts, the
+ * local day turns (holidays), and never across a change of the zone's UTC offset.
+ */
+function timedAvailability(
+  owner: Owner,
+  c: CompiledHours | undefined,
+  now: EpochMs,
+  workingHours: boolean,
+): TimedCheck {
+  if (!owner.active) return { from: now, until: Infinity, check: INACTIVE };
+  if (isPaused(owner, now)) {
+    const until = owner.pausedUntil;
+    return until === undefined
+      ? { from: now, until: Infinity, check: PAUSED }
+      : { from: now, until, check: { status: 'paused', until } };
+  }
   const away = absenceEnd(owner.outOfOffice, now);
-  if (away !== undefined) return { status: 'out_of_office', until: away };
-  if (!workingHours || owner.workingHours === undefined) return ELIGIBLE;
-  const c = compileHours(owner.workingHours);
+  if (away !== undefined)
+    return { from: now, until: away, check: { status: 'out_of_office', until: away } };
+  const absence = nextAbsenceStart(owner.outOfOffice, now);
+  if (!workingHours || c === undefined) return { from: now, until: absence, check: ELIGIBLE };
   const tz = owner.timeZone;
   const local = toLocalMs(tz, now);
   const day = Math.floor(local / DAY_MS);
   const minute = Math.floor((local - day * DAY_MS) / MINUTE_MS);
-  if (worksAt(c, day, minute, true)) return ELIGIBLE;
-  // Also "holiday" when today is an ordinary day but the shift that would cover now started on a
-  // holiday: the holiday is the reason, not the schedule.
-  const status =
-    c.holidays.has(day) || worksAt(c, day, minute, false) ? 'holiday' : 'outside_working_hours';
-  const until = nextShiftStart(c, tz, now, now + SEARCH_DAYS * DAY_MS);
-  return until === undefined ? { status } : { status, until };
+  const end = coverEnd(c, day, minute, true);
+  let check: AvailabilityCheck;
+  let until: EpochMs;
+  if (end >= 0) {
+    check = ELIGIBLE;
+    until = fromLocalMs(tz, day * DAY_MS + end * MINUTE_MS);
+  } else {
+    // Also "holiday" when today is an ordinary day but the shift that would cover now started on
+    // a holiday: the holiday is the reason, not the schedule.
+    const spill = coverEnd(c, day, minute, false);
+    const status = c.holidays.has(day) || spill >= 0 ? 'holiday' : 'outside_working_hours';
+    const next = nextShiftStart(c, tz, now, now + SEARCH_DAYS * DAY_MS);
+    check = next === undefined ? { status } : { status, until: next };
+    // The status may change when the day turns (a holiday begins or ends) or, on an ordinary day,
+    // when the holiday's overnight shift would have ended.
+    until = Math.min(next ?? Infinity, fromLocalMs(tz, (day + 1) * DAY_MS));
+    if (status === 'holiday' && !c.holidays.has(day))
+      until = Math.min(until, fromLocalMs(tz, day * DAY_MS + spill * MINUTE_MS));
+  }
+  until = Math.min(until, absence);
+  // Local times above assume today's offset: across a DST change, answer for this bucket only.
+  if (until !== Infinity && offsetMinutes(tz, until - 1) !== offsetMinutes(tz, now))
+    until = Math.min(until, (Math.floor(now / BUCKET_MS) + 1) * BUCKET_MS);
+  return { from: now, until, check };
+}
+
+/** Start of the first out-of-office window after `now`, or Infinity. */
+function nextAbsenceStart(windows: readonly OutOfOffice[] | undefined, now: EpochMs): EpochMs {
+  let next = Infinity;
+  if (windows !== undefined)
+    for (const w of windows) if (w.from > now && w.from < next) next = w.from;
+  return next;
+}
+
+/**
+ * An owner's availability and local calendar, memoised: each answer holds over an interval of
+ * time (see `timedAvailability`), so a later question inside it costs a comparison instead of
+ * time-zone arithmetic. Routing asks about every member of every pool a lead reaches, a few
+ * seconds apart. A pure cache: the answers are those of the plain computation, whatever the
+ * order of the questions (one outside the interval recomputes it).
+ */
+export class OwnerClock {
+  private readonly hours: CompiledHours | undefined;
+  private withHours: TimedCheck | undefined = undefined;
+  private anyTime: TimedCheck | undefined = undefined;
+  /** The local day of the last question and the instants between which it is today. */
+  private dayFrom = Infinity;
+  private dayUntil = -Infinity;
+  private dayNumber = 0;
+  private dayKeyText = '';
+  private weekKeyText = '';
+
+  constructor(readonly owner: Owner) {
+    this.hours = owner.workingHours === undefined ? undefined : compileHours(owner.workingHours);
+  }
+
+  /** `checkAvailability(owner, now, workingHours)`. */
+  availability(now: EpochMs, workingHours: boolean): AvailabilityCheck {
+    const memo = workingHours ? this.withHours : this.anyTime;
+    if (memo !== undefined && memo.from <= now && now < memo.until) return memo.check;
+    const fresh = timedAvailability(this.owner, this.hours, now, workingHours);
+    if (workingHours) this.withHours = fresh;
+    else this.anyTime = fresh;
+    return fresh.check;
+  }
+
+  /** The local date of `now` in the owner's zone, `YYYY-MM-DD`. */
+  dayKey(now: EpochMs): string {
+    if (!(this.dayFrom <= now && now < this.dayUntil)) this.turnDay(now);
+    return this.dayKeyText;
+  }
+
+  /** The ISO week of `now` in the owner's zone, `YYYY-Www`. */
+  weekKey(now: EpochMs): string {
+    if (!(this.dayFrom <= now && now < this.dayUntil)) this.turnDay(now);
+    return this.weekKeyText;
+  }
+
+  /** `checkCaps(owner, poolCaps, state, now)`. */
+  caps(
+    poolCaps: Caps | undefined,
+    state: OwnerState | undefined,
+    now: EpochMs,
+  ): CapStatus | undefined {
+    const caps = this.owner.caps;
+    if (caps === undefined && poolCaps === undefined) return undefined;
+    const maxOpen = smaller(caps?.maxOpen, poolCaps?.maxOpen);
+    if (maxOpen !== undefined && (state?.open ?? 0) >= maxOpen) return 'at_cap_open';
+    // Counters recorded for another local day or week count as 0.
+    const maxDay = smaller(caps?.maxPerDay, poolCaps?.maxPerDay);
+    if (maxDay !== undefined) {
+      const count = state !== undefined && state.dayKey === this.dayKey(now) ? state.dayCount : 0;
+      if (count >= maxDay) return 'at_cap_day';
+    }
+    const maxWeek = smaller(caps?.maxPerWeek, poolCaps?.maxPerWeek);
+    if (maxWeek !== undefined) {
+      const count =
+        state !== undefined && state.weekKey === this.weekKey(now) ? state.weekCount : 0;
+      if (count >= maxWeek) return 'at_cap_week';
+    }
+    return undefined;
+  }
+
+  private turnDay(now: EpochMs): void {
+    const tz = this.owner.timeZone;
+    const day = localDayNumber(tz, now);
+    if (day !== this.dayNumber || this.dayKeyText === '') {
+      this.dayNumber = day;
+      this.dayKeyText = dayKeyOf(day);
+      this.weekKeyText = weekKeyOf(day);
+    }
+    this.dayFrom = Math.min(now, fromLocalMs(tz, day * DAY_MS));
+    this.dayUntil = fromLocalMs(tz, (day + 1) * DAY_MS);
+  }
+}
+
+/** Keyed by the Owner object: owners are immutable once in a directory. */
+const clocks = new WeakMap<Owner, OwnerClock>();
+
+/** The owner's memoised clock (one per Owner object). */
+export function ownerClock(owner: Owner): OwnerClock {
+  let clock = clocks.get(owner);
+  if (clock === undefined) clocks.set(owner, (clock = new OwnerClock(owner)));
+  return clock;
 }
 
 const ELIGIBLE: AvailabilityCheck = Object.freeze({ status: 'eligible' });
+const INACTIVE: AvailabilityCheck = Object.freeze({ status: 'inactive' });
+const PAUSED: AvailabilityCheck = Object.freeze({ status: 'paused' });
 
 /**
  * Earliest instant ≥ `now` at which `checkAvailability` says eligible (same `workingHours`
@@ -488,23 +638,7 @@ export function checkCaps(
   state: OwnerState | undefined,
   now: EpochMs,
 ): CapStatus | undefined {
-  const caps = owner.caps;
-  if (caps === undefined && poolCaps === undefined) return undefined;
-  const maxOpen = smaller(caps?.maxOpen, poolCaps?.maxOpen);
-  if (maxOpen !== undefined && (state?.open ?? 0) >= maxOpen) return 'at_cap_open';
-  const maxDay = smaller(caps?.maxPerDay, poolCaps?.maxPerDay);
-  const maxWeek = smaller(caps?.maxPerWeek, poolCaps?.maxPerWeek);
-  if (maxDay === undefined && maxWeek === undefined) return undefined;
-  const day = localDayNumber(owner.timeZone, now);
-  if (maxDay !== undefined) {
-    const count = state !== undefined && state.dayKey === dayKeyOf(day) ? state.dayCount : 0;
-    if (count >= maxDay) return 'at_cap_day';
-  }
-  if (maxWeek !== undefined) {
-    const count = state !== undefined && state.weekKey === weekKeyOf(day) ? state.weekCount : 0;
-    if (count >= maxWeek) return 'at_cap_week';
-  }
-  return undefined;
+  return ownerClock(owner).caps(poolCaps, state, now);
 }
 
 /** The owner's new counters after assigning one lead at `now` (a new object; `state` untouched). */
@@ -513,9 +647,9 @@ export function recordAssignment(
   state: OwnerState | undefined,
   now: EpochMs,
 ): OwnerState {
-  const day = localDayNumber(owner.timeZone, now);
-  const dayKey = dayKeyOf(day);
-  const weekKey = weekKeyOf(day);
+  const clock = ownerClock(owner);
+  const dayKey = clock.dayKey(now);
+  const weekKey = clock.weekKey(now);
   return {
     open: (state?.open ?? 0) + 1,
     dayKey,

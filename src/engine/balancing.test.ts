@@ -12,6 +12,41 @@ import type { OwnerState, PoolState } from './types.ts';
 
 const STRATEGIES: readonly Strategy[] = ['round_robin', 'weighted', 'least_loaded', 'fair_share'];
 
+/** A pool state written as records by owner id, as people read it. */
+function poolState(values: {
+  currentWeights?: Record<string, number>;
+  virtualShares?: Record<string, number>;
+  period?: string;
+}): PoolState {
+  const ownerIds = [
+    ...new Set([
+      ...Object.keys(values.currentWeights ?? {}),
+      ...Object.keys(values.virtualShares ?? {}),
+    ]),
+  ];
+  return {
+    ...emptyPoolState(),
+    ownerIds,
+    currentWeights: values.currentWeights
+      ? ownerIds.map((id) => values.currentWeights![id] ?? 0)
+      : [],
+    virtualShares: values.virtualShares
+      ? ownerIds.map((id) => values.virtualShares![id] ?? null)
+      : [],
+    period: values.period,
+  };
+}
+
+/** One of a state's per-owner arrays as a record by owner id (owners without a value left out). */
+function valuesOf(state: PoolState, which: 'currentWeights' | 'virtualShares') {
+  const out: Record<string, number> = {};
+  state.ownerIds.forEach((id, i) => {
+    const v = state[which][i];
+    if (v !== null && v !== undefined) out[id] = v;
+  });
+  return out;
+}
+
 const membersOf = (...weights: number[]): Member[] =>
   weights.map((weight, i) => ({ ownerId: String.fromCharCode(65 + i), weight }));
 
@@ -150,7 +185,7 @@ describe('pickMember', () => {
 
     it('leaves an unavailable member current weight untouched', () => {
       const m = membersOf(2, 1);
-      const state: PoolState = { ...emptyPoolState(), currentWeights: { A: 1, B: -1 } };
+      const state = poolState({ currentWeights: { A: 1, B: -1 } });
       const r = pickMember({
         strategy: 'weighted',
         members: m,
@@ -161,8 +196,29 @@ describe('pickMember', () => {
         explain: true,
       })!;
       expect(r.index).toBe(0);
-      expect(r.state.currentWeights).toEqual({ A: 1, B: -1 }); // A: 1 + 2 − 2 (only A's weight was in play)
+      expect(valuesOf(r.state, 'currentWeights')).toEqual({ A: 1, B: -1 }); // A: 1 + 2 − 2 (only A's weight was in play)
       expect(r.figures).toMatchObject({ currentWeights: { A: 3, B: -1 }, totalEligibleWeight: 2 });
+    });
+
+    it('realigns the memory by owner id when the members change, dropping leavers', () => {
+      const state = poolState({ currentWeights: { A: 2, B: -3, C: 1 } });
+      const members: Member[] = [
+        { ownerId: 'C', weight: 1 },
+        { ownerId: 'A', weight: 1 },
+        { ownerId: 'D', weight: 1 },
+      ];
+      const r = pickMember({
+        strategy: 'weighted',
+        members,
+        eligible: [true, true, true],
+        state,
+        ownerState: () => undefined,
+        period: '',
+      })!;
+      // C: 1 + 1 = 2, A: 2 + 1 = 3, D: 0 + 1 = 1 → A, then A pays the total of 3.
+      expect(members[r.index]!.ownerId).toBe('A');
+      expect(r.state.ownerIds).toEqual(['C', 'A', 'D']);
+      expect(valuesOf(r.state, 'currentWeights')).toEqual({ C: 2, A: 0, D: 1 });
     });
   });
 
@@ -243,62 +299,43 @@ describe('pickMember', () => {
     });
 
     it('starts a new period from zero', () => {
-      const state: PoolState = {
-        ...emptyPoolState(),
-        virtualShares: { A: 1, B: 9, C: 9 },
-        period: '2026-W47',
-      };
+      const state = poolState({ virtualShares: { A: 1, B: 9, C: 9 }, period: '2026-W47' });
       const r = pick(state, abc, [true, true, true]);
       expect(r.index).toBe(0);
-      expect(r.state).toMatchObject({ period: '2026-W48', virtualShares: { A: 1, B: 0, C: 0 } });
+      expect(r.state.period).toBe('2026-W48');
+      expect(valuesOf(r.state, 'virtualShares')).toEqual({ A: 1, B: 0, C: 0 });
       expect(r.figures).toMatchObject({ periodReset: true, targetShare: 0.333333333 });
     });
 
     it('lets a newcomer join at the level of the pack instead of catching up', () => {
-      const state: PoolState = {
-        ...emptyPoolState(),
-        virtualShares: { A: 10, B: 10, C: 10 },
-        period: '2026-W48',
-      };
+      const state = poolState({ virtualShares: { A: 10, B: 10, C: 10 }, period: '2026-W48' });
       const r = pick(state, membersOf(1, 1, 1, 1), [true, true, true, true]);
       expect(r.index).toBe(0); // everyone at 10: member order
       expect(r.figures).toMatchObject({ lifted: { D: { from: null, to: 10 } } });
-      expect(r.state.virtualShares).toEqual({ A: 11, B: 10, C: 10, D: 10 });
+      expect(valuesOf(r.state, 'virtualShares')).toEqual({ A: 11, B: 10, C: 10, D: 10 });
     });
 
     it('does not lift a member who is merely next in line', () => {
       // Lifting C to the others' minimum (5) would hand the lead to A, and C would starve.
-      const state: PoolState = {
-        ...emptyPoolState(),
-        virtualShares: { A: 5, B: 5, C: 4 },
-        period: '2026-W48',
-      };
+      const state = poolState({ virtualShares: { A: 5, B: 5, C: 4 }, period: '2026-W48' });
       const r = pick(state, abc, [true, true, true]);
       expect(r.index).toBe(2);
       expect(r.figures).not.toHaveProperty('lifted');
     });
 
     it('lifts a member back from an absence to one lead behind the pack', () => {
-      const state: PoolState = {
-        ...emptyPoolState(),
-        virtualShares: { A: 12, B: 12, C: 2 },
-        period: '2026-W48',
-      };
+      const state = poolState({ virtualShares: { A: 12, B: 12, C: 2 }, period: '2026-W48' });
       const r = pick(state, abc, [true, true, true]);
       expect(r.index).toBe(2);
       expect(r.figures).toMatchObject({ lifted: { C: { from: 2, to: 11 } } });
-      expect(r.state.virtualShares).toEqual({ A: 12, B: 12, C: 12 });
+      expect(valuesOf(r.state, 'virtualShares')).toEqual({ A: 12, B: 12, C: 12 });
     });
 
     it('keeps the share of an unavailable member as it was', () => {
-      const state: PoolState = {
-        ...emptyPoolState(),
-        virtualShares: { A: 3, B: 1, C: 3 },
-        period: '2026-W48',
-      };
+      const state = poolState({ virtualShares: { A: 3, B: 1, C: 3 }, period: '2026-W48' });
       const r = pick(state, abc, [true, false, true]);
       expect(r.index).toBe(0);
-      expect(r.state.virtualShares).toEqual({ A: 4, B: 1, C: 3 });
+      expect(valuesOf(r.state, 'virtualShares')).toEqual({ A: 4, B: 1, C: 3 });
     });
   });
 });

@@ -39,6 +39,11 @@ export interface PickInput {
   /** Pool order: the order of rotation and of tie-breaks. */
   members: readonly Member[];
   /**
+   * The members' owner ids, in order. Passing the same array every time (the compiled pool's)
+   * lets a state written by the previous pick be read without realigning it.
+   */
+  memberIds?: readonly string[];
+  /**
    * Whether members[i] may take this lead now (available, under caps, has the skills): a list, or
    * a probe asked only about the members a strategy considers (round robin and least loaded stop
    * at the first eligible member in their order, so most members are never checked).
@@ -65,8 +70,17 @@ export interface PickResult {
 
 /** The memory of a pool that has assigned nothing yet. */
 export function emptyPoolState(): PoolState {
-  return { cursor: -1, currentWeights: {}, virtualShares: {}, period: undefined, assigned: 0 };
+  return {
+    cursor: -1,
+    ownerIds: NO_VALUES,
+    currentWeights: NO_VALUES,
+    virtualShares: NO_VALUES,
+    period: undefined,
+    assigned: 0,
+  };
 }
+
+const NO_VALUES: readonly never[] = Object.freeze([]);
 
 /**
  * The UTC period key fair_share counts in: day `2026-11-24`, ISO week `2026-W48`, month
@@ -104,19 +118,13 @@ export function pickMember(input: PickInput): PickResult | null {
 }
 
 /**
- * Rounds to 1e-9. Weights are decimals, so SWRR's current weights stay on that grid and rounding
- * only removes floating-point noise (0.1 + 0.2) that would otherwise decide ties.
- */
-/**
  * The pool's memory after one more assignment. Written out field by field: `{ ...state, x }`
  * takes V8 a slow path several times the cost of a literal, and this runs for every decision.
  */
-function nextState(
-  state: PoolState,
-  change: Partial<Pick<PoolState, 'cursor' | 'currentWeights' | 'virtualShares' | 'period'>>,
-): PoolState {
+function nextState(state: PoolState, change: Partial<Omit<PoolState, 'assigned'>>): PoolState {
   return {
     cursor: change.cursor ?? state.cursor,
+    ownerIds: change.ownerIds ?? state.ownerIds,
     currentWeights: change.currentWeights ?? state.currentWeights,
     virtualShares: change.virtualShares ?? state.virtualShares,
     period: change.period ?? state.period,
@@ -124,16 +132,53 @@ function nextState(
   };
 }
 
-function keyCount(record: Record<string, number>): number {
-  let n = 0;
-  for (const _ in record) n++;
-  return n;
+/**
+ * A fresh copy of `values` (written for `state.ownerIds`) aligned with `ids`, the pool's members
+ * now: an owner the state does not know, or whose value is missing, gets `fill`; owners who left
+ * the pool are dropped, so the memory does not grow with turnover.
+ */
+function aligned<T>(
+  state: PoolState,
+  values: ReadonlyArray<T | null | undefined>,
+  ids: readonly string[],
+  fill: T,
+): T[] {
+  const from = state.ownerIds;
+  const out = new Array<T>(ids.length);
+  if (from === ids || sameIds(from, ids)) {
+    for (let i = 0; i < ids.length; i++) out[i] = values[i] ?? fill;
+    return out;
+  }
+  const at = new Map<string, number>();
+  from.forEach((id, i) => at.set(id, i));
+  for (let i = 0; i < ids.length; i++) {
+    const k = at.get(ids[i]!);
+    out[i] = (k === undefined ? undefined : values[k]) ?? fill;
+  }
+  return out;
 }
 
-/** Forgets owners who left the pool, so the memory does not grow with turnover. */
-function dropFormerMembers(record: Record<string, number>, members: readonly Member[]): void {
-  const ids = new Set(members.map((m) => m.ownerId));
-  for (const id of Object.keys(record)) if (!ids.has(id)) delete record[id];
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `{ ownerId: value }` for an explanation, without the owners that have no value. */
+function byOwner(
+  ids: readonly string[],
+  values: ReadonlyArray<number | null>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  ids.forEach((id, i) => {
+    const v = values[i];
+    if (v !== null && v !== undefined) out[id] = tidy(v);
+  });
+  return out;
+}
+
+function idsOf(input: PickInput): readonly string[] {
+  return input.memberIds ?? input.members.map((m) => m.ownerId);
 }
 
 /** Shared empty figures for picks made without an explanation. */
@@ -146,6 +191,10 @@ const NO_PICK: PickResult = Object.freeze({
   figures: NO_FIGURES,
 });
 
+/**
+ * Rounds to 1e-9. Weights are decimals, so SWRR's current weights stay on that grid and rounding
+ * only removes floating-point noise (0.1 + 0.2) that would otherwise decide ties.
+ */
 function tidy(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
@@ -173,42 +222,38 @@ function pickRoundRobin({ members, state, explain }: PickInput, ok: Eligibility)
   };
 }
 
-function pickWeighted({ members, state, explain }: PickInput, ok: Eligibility): PickResult {
-  // Cloning the previous weights and overwriting them is far cheaper than building a many-keyed
-  // object key by key; keys of former members are dropped below only when there are any.
-  const current: Record<string, number> = { ...state.currentWeights };
+function pickWeighted(input: PickInput, ok: Eligibility): PickResult {
+  const { members, state, explain } = input;
+  const ids = idsOf(input);
+  const current = aligned(state, state.currentWeights, ids, 0);
   let total = 0;
   let index = -1;
   let best = -Infinity;
   for (let i = 0; i < members.length; i++) {
-    const { ownerId, weight } = members[i]!;
-    let w = state.currentWeights[ownerId] ?? 0;
     // Ineligible members keep their current weight: no credit piles up while they are away.
-    if (ok.has(i)) {
-      w = tidy(w + weight);
-      total += weight;
-      if (w > best) {
-        best = w;
-        index = i;
-      }
+    if (!ok.has(i)) continue;
+    const weight = members[i]!.weight;
+    const w = tidy(current[i]! + weight);
+    current[i] = w;
+    total += weight;
+    if (w > best) {
+      best = w;
+      index = i;
     }
-    current[ownerId] = w;
   }
   if (index < 0) return NO_PICK;
-  if (keyCount(current) > members.length) dropFormerMembers(current, members);
-  const chosen = members[index]!.ownerId;
   const figures = explain
     ? {
-        currentWeights: { ...current },
+        currentWeights: byOwner(ids, current),
         totalEligibleWeight: tidy(total),
         chosenWeight: members[index]!.weight,
       }
     : NO_FIGURES;
-  // `current` is this call's own object: it becomes the new state without another copy.
-  current[chosen] = tidy(best - total);
+  current[index] = tidy(best - total);
   return {
     index,
-    state: nextState(state, { currentWeights: current }),
+    // Shares belong to fair_share: a pool that switches strategy starts them afresh.
+    state: nextState(state, { ownerIds: ids, currentWeights: current, virtualShares: NO_VALUES }),
     figures,
   };
 }
@@ -270,12 +315,14 @@ function below(a: number, b: number): boolean {
   return a < b - 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-function pickFairShare(
-  { members, state, period, explain }: PickInput,
-  ok: Eligibility,
-): PickResult {
+function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
+  const { members, state, period, explain } = input;
+  const ids = idsOf(input);
+  const n = members.length;
   const reset = state.period !== period;
-  const previous = reset ? {} : state.virtualShares;
+  const shares: Array<number | null> = reset
+    ? new Array<number | null>(n).fill(null)
+    : aligned<number | null>(state, state.virtualShares, ids, null);
   // The two smallest shares among eligible members who have one, so that each member's
   // "minimum among the others" is known without a nested loop.
   let min1 = Infinity;
@@ -284,12 +331,11 @@ function pickFairShare(
   // The largest single step (1/weight) in the eligible set: how far a member legitimately next in
   // line can trail the others (see below).
   let slack = 0;
-  for (let i = 0; i < members.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (!ok.has(i)) continue;
-    const { ownerId, weight } = members[i]!;
-    slack = Math.max(slack, 1 / weight);
-    const own = previous[ownerId];
-    if (own === undefined) continue;
+    slack = Math.max(slack, 1 / members[i]!.weight);
+    const own = shares[i]!;
+    if (own === null) continue;
     if (own < min1) {
       min2 = min1;
       min1 = own;
@@ -298,25 +344,22 @@ function pickFairShare(
       min2 = own;
     }
   }
-  // A clone of the previous shares, overwritten in place (see pickWeighted).
-  const shares: Record<string, number> = { ...previous };
-  const lifted: Record<string, { from: number | null; to: number }> = {};
+  const lifted: Record<string, { from: number | null; to: number }> | undefined = explain
+    ? {}
+    : undefined;
   let anyLifted = false;
   let index = -1;
   let best = Infinity;
   let totalWeight = 0;
-  for (let i = 0; i < members.length; i++) {
-    const { ownerId, weight } = members[i]!;
-    const own = previous[ownerId];
-    if (!ok.has(i)) {
-      if (own !== undefined) shares[ownerId] = own;
-      continue;
-    }
-    totalWeight += weight;
+  for (let i = 0; i < n; i++) {
+    // An unavailable member's share stays as it was.
+    if (!ok.has(i)) continue;
+    totalWeight += members[i]!.weight;
+    const own = shares[i]!;
     const others = i === min1Index ? min2 : min1;
     let value = own ?? 0;
     if (others !== Infinity) {
-      if (own === undefined) {
+      if (own === null) {
         // A newcomer joins at the pack's level: interleaved with the others, no make-up leads.
         value = others;
       } else if (below(own, others - slack)) {
@@ -325,36 +368,40 @@ function pickFairShare(
         // within one step of the lowest, so a gap of one step is never make-up, only its turn.
         value = others - slack;
       }
-      if (own === undefined || value !== own) {
-        lifted[ownerId] = { from: own === undefined ? null : tidy(own), to: tidy(value) };
+      if (own === null || value !== own) {
         anyLifted = true;
+        if (lifted) lifted[ids[i]!] = { from: own === null ? null : tidy(own), to: tidy(value) };
       }
     }
-    shares[ownerId] = value;
+    // Members the pool has not seen this period are recorded (at 0 or the pack's level) so that
+    // a later pick tells a real newcomer apart from someone who simply has not had a turn yet.
+    shares[i] = value;
     if (index < 0 || below(value, best)) {
       best = value;
       index = i;
     }
   }
   if (index < 0) return NO_PICK;
-  if (keyCount(shares) > members.length) dropFormerMembers(shares, members);
   const chosen = members[index]!;
   const figures = explain
     ? {
         period,
         periodReset: reset,
-        virtualShares: Object.fromEntries(Object.entries(shares).map(([id, v]) => [id, tidy(v)])),
+        virtualShares: byOwner(ids, shares),
         ...(anyLifted ? { lifted } : {}),
         targetShare: tidy(chosen.weight / totalWeight),
       }
     : NO_FIGURES;
-  // Members the pool has not seen this period are recorded (at 0 or the pack's level) so that a
-  // later pick tells a real newcomer apart from someone who simply has not had a turn yet.
-  // `shares` is this call's own object: it becomes the new state without another copy.
-  shares[chosen.ownerId] = best + 1 / chosen.weight;
+  shares[index] = best + 1 / chosen.weight;
   return {
     index,
-    state: nextState(state, { virtualShares: shares, period }),
+    // Weights belong to weighted: a pool that switches strategy starts them afresh.
+    state: nextState(state, {
+      ownerIds: ids,
+      currentWeights: NO_VALUES,
+      virtualShares: shares,
+      period,
+    }),
     figures,
   };
 }

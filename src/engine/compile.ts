@@ -42,6 +42,8 @@ export interface CompiledPool {
   id: string;
   strategy: Strategy;
   members: readonly Member[];
+  /** The members' owner ids, in order (one array for the pool's lifetime: see `PickInput`). */
+  memberIds: readonly string[];
   /** Skills the pool grants each member on top of the owner's own, by member index. */
   memberSkills: ReadonlyArray<Skills | undefined>;
   caps?: Caps;
@@ -185,6 +187,7 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
       id: poolId,
       strategy: pool.strategy,
       members,
+      memberIds: members.map((m) => m.ownerId),
       memberSkills,
       caps: pool.caps && toCaps(pool.caps),
       period: pool.period,

@@ -6,7 +6,7 @@
  * `unroutable`, with the reason.
  */
 import type { AccountIndex } from './accounts.ts';
-import { checkAvailability, checkCaps, nextAvailableAt, recordAssignment } from './availability.ts';
+import { nextAvailableAt, ownerClock, recordAssignment, type OwnerClock } from './availability.ts';
 import { emptyPoolState, periodKey, pickMember } from './balancing.ts';
 import type {
   CompiledPolicy,
@@ -277,23 +277,30 @@ const ELIGIBLE_REPORT = (ownerId: string): CandidateReport => ({ ownerId, status
  */
 function obstacle(
   ownerId: string,
-  owner: Owner | undefined,
+  clock: OwnerClock | undefined,
   extraSkills: Skills | undefined,
   poolCaps: Caps | undefined,
   rule: CompiledRule,
   ctx: ChainContext,
 ): CandidateReport | undefined {
-  if (!owner) return { ownerId, status: 'unknown_owner' };
+  if (clock === undefined) return { ownerId, status: 'unknown_owner' };
   const { now, state } = ctx.input;
-  const availability = checkAvailability(owner, now, rule.availability !== 'any_active');
+  const availability = clock.availability(now, rule.availability !== 'any_active');
   if (availability.status !== 'eligible')
     return { ownerId, status: availability.status, until: availability.until };
-  if (owner.caps !== undefined || poolCaps !== undefined) {
-    const cap = checkCaps(owner, poolCaps, state.owners.get(ownerId), now);
+  if (clock.owner.caps !== undefined || poolCaps !== undefined) {
+    const cap = clock.caps(poolCaps, state.owners.get(ownerId), now);
     if (cap) return { ownerId, status: cap };
   }
-  const missing = missingSkill(owner.skills, extraSkills, rule.requirements, ctx.derived.fields);
-  if (missing) return { ownerId, status: 'missing_skill', detail: missing };
+  if (rule.requirements.length > 0) {
+    const missing = missingSkill(
+      clock.owner.skills,
+      extraSkills,
+      rule.requirements,
+      ctx.derived.fields,
+    );
+    if (missing) return { ownerId, status: 'missing_skill', detail: missing };
+  }
   return undefined;
 }
 
@@ -305,7 +312,7 @@ function tryOwner(
   ctx: ChainContext,
 ): TargetOutcome {
   const owner = ctx.input.directory.owners.get(ownerId);
-  const report = obstacle(ownerId, owner, undefined, undefined, rule, ctx);
+  const report = obstacle(ownerId, owner && ownerClock(owner), undefined, undefined, rule, ctx);
   if (!report && owner) {
     assignTo(owner, ctx);
     if (ctx.explain)
@@ -331,21 +338,30 @@ function tryOwner(
 }
 
 /**
- * The pool's members as Owner objects of this directory, looked up once per directory snapshot
- * rather than by id for every lead (pure memoisation: a directory is immutable once built).
+ * The clocks of the pool's members in this directory (undefined: not in it), looked up once per
+ * directory snapshot rather than by id for every lead (pure memoisation: a directory is immutable
+ * once built).
  */
-const memberOwnersMemo = new WeakMap<
+const memberClocksMemo = new WeakMap<
   Directory,
-  Map<CompiledPool, ReadonlyArray<Owner | undefined>>
+  Map<CompiledPool, ReadonlyArray<OwnerClock | undefined>>
 >();
 
-function memberOwners(directory: Directory, pool: CompiledPool): ReadonlyArray<Owner | undefined> {
-  let byPool = memberOwnersMemo.get(directory);
-  if (!byPool) memberOwnersMemo.set(directory, (byPool = new Map()));
-  let owners = byPool.get(pool);
-  if (!owners)
-    byPool.set(pool, (owners = pool.members.map((m) => directory.owners.get(m.ownerId))));
-  return owners;
+function memberClocks(
+  directory: Directory,
+  pool: CompiledPool,
+): ReadonlyArray<OwnerClock | undefined> {
+  let byPool = memberClocksMemo.get(directory);
+  if (!byPool) memberClocksMemo.set(directory, (byPool = new Map()));
+  let clocks = byPool.get(pool);
+  if (!clocks) {
+    clocks = pool.members.map((m) => {
+      const owner = directory.owners.get(m.ownerId);
+      return owner && ownerClock(owner);
+    });
+    byPool.set(pool, clocks);
+  }
+  return clocks;
 }
 
 /** Checks pool members only when a strategy asks, once each. */
@@ -353,7 +369,7 @@ class LazyEligibility {
   private readonly known: Int8Array;
   constructor(
     private readonly pool: CompiledPool,
-    private readonly owners: ReadonlyArray<Owner | undefined>,
+    private readonly clocks: ReadonlyArray<OwnerClock | undefined>,
     private readonly rule: CompiledRule,
     private readonly ctx: ChainContext,
   ) {
@@ -366,7 +382,7 @@ class LazyEligibility {
     const ok =
       obstacle(
         ownerId,
-        this.owners[i],
+        this.clocks[i],
         this.pool.memberSkills[i],
         this.pool.caps,
         this.rule,
@@ -386,7 +402,7 @@ function tryPool(
 ): TargetOutcome {
   const { directory, state, now } = ctx.input;
   const n = pool.members.length;
-  const owners = memberOwners(directory, pool);
+  const clocks = memberClocks(directory, pool);
   // Reports of every member are built only when someone will read them; otherwise members are
   // checked on demand, as far as the strategy looks.
   const keep = ctx.explain || rule.availability === 'park';
@@ -396,22 +412,23 @@ function tryPool(
     eligible = new Array<boolean>(n);
     for (let i = 0; i < n; i++) {
       const ownerId = pool.members[i]!.ownerId;
-      const report = obstacle(ownerId, owners[i], pool.memberSkills[i], pool.caps, rule, ctx);
+      const report = obstacle(ownerId, clocks[i], pool.memberSkills[i], pool.caps, rule, ctx);
       eligible[i] = report === undefined;
       reports.push(report ?? ELIGIBLE_REPORT(ownerId));
     }
   } else {
-    eligible = new LazyEligibility(pool, owners, rule, ctx);
+    eligible = new LazyEligibility(pool, clocks, rule, ctx);
   }
   const poolState: PoolState =
     ctx.changes.pools.get(pool.id) ?? state.pools.get(pool.id) ?? emptyPoolState();
   const pick = pickMember({
     strategy: pool.strategy,
     members: pool.members,
+    memberIds: pool.memberIds,
     eligible,
     state: poolState,
     ownerState: ctx.ownerState,
-    period: periodKey(pool.period, now),
+    period: pool.strategy === 'fair_share' ? periodKey(pool.period, now) : '',
     explain: ctx.explain,
   });
   if (pick) {

@@ -94,7 +94,8 @@ export interface Account {
 }
 
 /** How a lead was matched to an account. */
-export type AccountMatchMethod = 'email_domain' | 'website_domain' | 'company_name' | 'company_name_fuzzy';
+export type AccountMatchMethod =
+  'email_domain' | 'website_domain' | 'company_name' | 'company_name_fuzzy';
 
 export interface AccountMatch {
   account: Account;
@@ -112,10 +113,19 @@ export interface AccountMatch {
 export interface PoolState {
   /** round_robin: index in the pool's member list of the last owner assigned (-1 = none yet). */
   cursor: number;
-  /** weighted (smooth weighted round robin): current weight per owner id. */
-  currentWeights: Record<string, number>;
-  /** fair_share: virtual share consumed per owner id in the current period (assigned / weight). */
-  virtualShares: Record<string, number>;
+  /**
+   * The owners `currentWeights` and `virtualShares` follow, position by position: the pool's
+   * members when the state was written. Arrays rather than records keyed by owner id keep a pick
+   * over a large pool cheap; a pool whose members changed is realigned by id.
+   */
+  ownerIds: readonly string[];
+  /** weighted (smooth weighted round robin): current weight per owner (empty: none yet). */
+  currentWeights: readonly number[];
+  /**
+   * fair_share: virtual share consumed per owner in `period` (assigned / weight); null for an
+   * owner who has none this period (empty: nobody has).
+   */
+  virtualShares: ReadonlyArray<number | null>;
   /** fair_share: the period the virtual shares belong to (e.g. `2026-W48`); a new period resets them. */
   period?: string;
   /** Number of leads this pool has assigned, ever. */

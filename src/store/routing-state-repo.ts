@@ -153,15 +153,27 @@ function toOwnerState(row: Selectable<RoutingOwnersTable>): OwnerState {
   };
 }
 
-/** Rows created empty by {@link ensurePoolRows} are absent to the engine, which starts them its own way. */
+/**
+ * Rows created empty by {@link ensurePoolRows} are absent to the engine, which starts them its own
+ * way; so is a row in a shape this version does not write (it starts afresh rather than misread).
+ */
 function toPoolStates(
   rows: ReadonlyArray<{ pool_id: string; state: unknown }>,
 ): Map<string, PoolState> {
   const out = new Map<string, PoolState>();
-  for (const r of rows)
-    if (r.state && typeof r.state === 'object' && 'cursor' in r.state)
-      out.set(r.pool_id, r.state as PoolState);
+  for (const r of rows) if (isPoolState(r.state)) out.set(r.pool_id, r.state);
   return out;
+}
+
+function isPoolState(state: unknown): state is PoolState {
+  if (!state || typeof state !== 'object') return false;
+  const s = state as Record<string, unknown>;
+  return (
+    typeof s.cursor === 'number' &&
+    Array.isArray(s.ownerIds) &&
+    Array.isArray(s.currentWeights) &&
+    Array.isArray(s.virtualShares)
+  );
 }
 
 /** Fresh state of the rows a routing pass needs: some locked, some only read. */
