@@ -8,7 +8,10 @@ import { joinPath, type PolicyIssue } from './issues.ts';
 import type { Directory } from './types.ts';
 
 /** Every error and warning for a policy document, sorted errors first then by path. */
-export function analyzePolicy(raw: unknown, options: { version?: string; directory?: Directory } = {}): PolicyIssue[] {
+export function analyzePolicy(
+  raw: unknown,
+  options: { version?: string; directory?: Directory } = {},
+): PolicyIssue[] {
   const { policy, issues } = compilePolicy(raw, { version: options.version ?? 'draft' });
   if (!policy) return sortIssues(issues);
   const owners = options.directory?.owners;
@@ -20,26 +23,51 @@ export function analyzePolicy(raw: unknown, options: { version?: string; directo
       const path = joinPath('pools', poolId);
       pool.members.forEach((m, i) => {
         const owner = owners.get(m.ownerId);
-        if (!owner) issues.push({ severity: 'warning', path: joinPath(joinPath(path, 'members'), i), message: unknown(m.ownerId) });
+        if (!owner)
+          issues.push({
+            severity: 'warning',
+            path: joinPath(joinPath(path, 'members'), i),
+            message: unknown(m.ownerId),
+          });
       });
-      if (pool.members.length > 0 && pool.members.every((m) => owners.get(m.ownerId)?.active !== true)) {
-        issues.push({ severity: 'warning', path, message: 'no member is an active owner: every lead sent here falls through' });
+      if (
+        pool.members.length > 0 &&
+        pool.members.every((m) => owners.get(m.ownerId)?.active !== true)
+      ) {
+        issues.push({
+          severity: 'warning',
+          path,
+          message: 'no member is an active owner: every lead sent here falls through',
+        });
       }
     }
     doc.rules.forEach((rule, r) => {
       [rule.assign, ...rule.fallback].forEach((t, step) => {
         if (typeof t === 'object' && 'owner' in t && !owners.has(t.owner)) {
-          const at = step === 0 ? joinPath(joinPath('rules', r), 'assign') : joinPath(joinPath(joinPath('rules', r), 'fallback'), step - 1);
-          issues.push({ severity: 'warning', path: joinPath(at, 'owner'), message: unknown(t.owner) });
+          const at =
+            step === 0
+              ? joinPath(joinPath('rules', r), 'assign')
+              : joinPath(joinPath(joinPath('rules', r), 'fallback'), step - 1);
+          issues.push({
+            severity: 'warning',
+            path: joinPath(at, 'owner'),
+            message: unknown(t.owner),
+          });
         }
       });
     });
   }
 
   const used = new Set<string>();
-  for (const rule of policy.rules) for (const t of rule.chain) if (t.kind === 'pool') used.add(t.pool.id);
+  for (const rule of policy.rules)
+    for (const t of rule.chain) if (t.kind === 'pool') used.add(t.pool.id);
   for (const poolId of policy.pools.keys()) {
-    if (!used.has(poolId)) issues.push({ severity: 'warning', path: joinPath('pools', poolId), message: 'no rule sends leads to this pool' });
+    if (!used.has(poolId))
+      issues.push({
+        severity: 'warning',
+        path: joinPath('pools', poolId),
+        message: 'no rule sends leads to this pool',
+      });
   }
   return sortIssues(issues);
 }

@@ -30,6 +30,7 @@ import {
   type TargetDoc,
 } from './policy-schema.ts';
 import type { Caps, Skills } from './types.ts';
+import { buildRuleIndex, type RuleIndex } from './rule-index.ts';
 
 export type CompiledTarget =
   | { kind: 'owner'; ownerId: string; label: string }
@@ -71,24 +72,11 @@ export interface CompiledRule {
   requirements: readonly SkillRequirement[];
 }
 
-/**
- * Rules bucketed by the value of one field that many of them require (`country: [DE, AT]`): a lead
- * whose value is plain text evaluates only the rules that can hold for it, in policy order.
- */
-export interface RuleIndex {
-  field: string;
-  slot: number;
-  /** Trimmed lower-case value → the rules that require it plus every rule that does not index. */
-  byValue: ReadonlyMap<string, readonly CompiledRule[]>;
-  /** The rules that do not require a value of the field, for any other value. */
-  others: readonly CompiledRule[];
-}
-
 export interface CompiledPolicy {
   version: string;
   doc: PolicyDoc;
   rules: readonly CompiledRule[];
-  /** Present when enough rules share an indexable field; explanations still walk every rule. */
+  /** Present when enough rules require values of some fields; explanations still walk every rule. */
   ruleIndex?: RuleIndex;
   pools: ReadonlyMap<string, CompiledPool>;
   queues: ReadonlySet<string>;
@@ -274,7 +262,7 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     queues,
     defaultQueue: doc.default_queue,
     territories,
-    ruleIndex: indexRules(rules, nodes, layout),
+    ruleIndex: buildRuleIndex(nodes, layout),
     fields: compileLeadFieldReader(layout.names, territories),
     usesAccounts,
     poolIds: () => [...pools.keys()],
@@ -432,70 +420,4 @@ function normalizeClause(
     return out;
   }
   return one(value, path);
-}
-
-/** An index pays for itself only when it lets a lead skip a good share of the rules. */
-const MIN_INDEXED_RULES = 8;
-
-/**
- * The values a condition requires of `field` at its top level (`field: [a, b]` or `field: a`,
- * alone or ANDed with other clauses), lower-cased, when they are plain case-insensitive ASCII text
- * that equality cannot also read as a number or a boolean; undefined otherwise.
- */
-function requiredValues(node: ConditionNode | undefined, field: string): string[] | undefined {
-  if (!node) return undefined;
-  const clauses = node.kind === 'all' ? node.children : [node];
-  for (const c of clauses) {
-    if (c.kind !== 'field' || c.field !== field || c.caseSensitive) continue;
-    for (const op of c.ops) {
-      const values = op.op === 'in' ? op.value : op.op === 'eq' ? [op.value] : undefined;
-      if (!values) continue;
-      if (
-        values.every(
-          (v) =>
-            typeof v === 'string' &&
-            /^[\x20-\x7e]+$/.test(v) &&
-            Number.isNaN(Number(v)) &&
-            !/^(true|false|yes|no)$/i.test(v.trim()),
-        )
-      ) {
-        return values.map((v) => (v as string).trim().toLowerCase());
-      }
-    }
-  }
-  return undefined;
-}
-
-function indexRules(
-  rules: readonly CompiledRule[],
-  nodes: ReadonlyArray<ConditionNode | undefined>,
-  layout: FieldLayout,
-): RuleIndex | undefined {
-  const counts = new Map<string, number>();
-  for (const node of nodes) {
-    const clauses = node?.kind === 'all' ? node.children : node ? [node] : [];
-    for (const c of clauses)
-      if (c.kind === 'field' && requiredValues(node, c.field))
-        counts.set(c.field, (counts.get(c.field) ?? 0) + 1);
-  }
-  const [field, count] =
-    [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
-  if (!field || !count || count < MIN_INDEXED_RULES) return undefined;
-  const others: CompiledRule[] = [];
-  const byValue = new Map<string, CompiledRule[]>();
-  rules.forEach((rule, i) => {
-    const values = requiredValues(nodes[i], field);
-    if (!values) {
-      others.push(rule);
-      for (const list of byValue.values()) list.push(rule);
-      return;
-    }
-    for (const v of new Set(values)) {
-      let list = byValue.get(v);
-      // A value first seen now still owes its place to every unindexed rule before this one.
-      if (!list) byValue.set(v, (list = [...others]));
-      list.push(rule);
-    }
-  });
-  return { field, slot: layout.slotOf(field), byValue, others };
 }

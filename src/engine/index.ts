@@ -34,11 +34,28 @@ export {
   type CompiledRule,
   type CompileResult,
 } from './compile.ts';
-export { routeLead, deriveLead, deriveLeadFields, describe as describeCandidate, type RouteInput } from './route.ts';
+export {
+  routeLead,
+  deriveLead,
+  deriveLeadFields,
+  describe as describeCandidate,
+  type RouteInput,
+} from './route.ts';
 export { normalizeEmail } from './lead-fields.ts';
-export { applyStateChanges, createRoutingState, releaseOpenLead, type MutableRoutingState } from './state.ts';
+export {
+  applyStateChanges,
+  createRoutingState,
+  releaseOpenLead,
+  type MutableRoutingState,
+} from './state.ts';
 export { analyzePolicy } from './analyze.ts';
 export { policyJsonSchema } from './json-schema.ts';
-export { buildAccountIndex, normalizeDomain, normalizeCompanyName, isFreeMailDomain, type AccountIndex } from './accounts.ts';
+export {
+  buildAccountIndex,
+  normalizeDomain,
+  normalizeCompanyName,
+  isFreeMailDomain,
+  type AccountIndex,
+} from './accounts.ts';
 export { normalizeCountry, normalizeState, normalizePostalCode, BUILTIN_REGIONS } from './geo.ts';
 export { isValidTimeZone, checkAvailability, nextAvailableAt } from './availability.ts';

@@ -12,9 +12,16 @@ export function policyJsonSchema(): Json {
   const schema = z.toJSONSchema(policySchema, { io: 'input', unrepresentable: 'any' }) as Json;
   // `when` is z.unknown() in the zod schema; give editors the real grammar instead.
   const rule = ((schema.properties as Json).rules as Json).items as Json;
-  (rule.properties as Json).when = { $ref: '#/$defs/condition', description: 'Condition over the lead; absent = every lead.' };
+  (rule.properties as Json).when = {
+    $ref: '#/$defs/condition',
+    description: 'Condition over the lead; absent = every lead.',
+  };
   const { $defs: defs, $schema: _s, ...condition } = conditionJsonSchema;
-  schema.$defs = { ...(schema.$defs as Json | undefined), ...(defs as Json | undefined), condition };
+  schema.$defs = {
+    ...(schema.$defs as Json | undefined),
+    ...(defs as Json | undefined),
+    condition,
+  };
   schema.title = 'leadrouter policy';
   return schema;
 }

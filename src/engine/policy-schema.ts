@@ -37,7 +37,8 @@ export type Strategy = (typeof STRATEGIES)[number];
 const pool = z.strictObject({
   name: z.string().optional(),
   strategy: z.enum(STRATEGIES, {
-    error: (iss) => `unknown strategy ${JSON.stringify(iss.input)}; expected one of ${STRATEGIES.join(', ')}`,
+    error: (iss) =>
+      `unknown strategy ${JSON.stringify(iss.input)}; expected one of ${STRATEGIES.join(', ')}`,
   }),
   members: z.array(poolMember),
   /** Caps applied to every member on top of the owner's own (the smaller wins). */
@@ -106,7 +107,11 @@ const rule = z.strictObject({
   /** Queue a parked lead waits in; defaults to the policy's default queue. */
   park_queue: id.optional(),
   require: z
-    .strictObject({ languages: skillRequirement, products: skillRequirement, segments: skillRequirement })
+    .strictObject({
+      languages: skillRequirement,
+      products: skillRequirement,
+      segments: skillRequirement,
+    })
     .partial()
     .optional(),
 });

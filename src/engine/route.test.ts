@@ -354,6 +354,20 @@ describe('the rule index', () => {
       },
     ]),
     { id: 'partners', when: { source: 'partner' }, assign: { pool: 'p' } },
+    // Disjunctions, negations, list-valued and numeric fields: terms the index must not lose.
+    ...countries.slice(0, 4).map((c, i) => ({
+      id: `${c}-either`,
+      when: {
+        any: [{ country: c }, { source: sources[i % 3], product: ['core', 'Mobile'] }],
+        employees: { gte: 100 * i },
+      },
+      assign: { owner: 'cai' },
+    })),
+    {
+      id: 'not-web',
+      when: { not: { source: 'web' }, region: 'EMEA', product: 'core' },
+      assign: { owner: 'ben' },
+    },
     { id: 'rest', assign: { pool: 'p' } },
   ];
   const policyDoc = {
@@ -362,9 +376,9 @@ describe('the rule index', () => {
     rules,
   };
 
-  it('is built when enough rules require a value of one field', () => {
+  it('is built over the fields that enough rules require values of', () => {
     const { policy } = compilePolicyOrThrow(policyDoc, { version: 'v' });
-    expect(policy.ruleIndex?.field).toBe('country');
+    expect(policy.ruleIndex?.fields.map((f) => f.field)).toEqual(['country', 'source']);
   });
 
   it('picks the same rule as evaluating every rule in order, for any lead', () => {
@@ -378,7 +392,10 @@ describe('the rule index', () => {
             fc.constant(undefined),
             fc.integer(),
           ),
-          source: fc.constantFrom(...sources, 'WEB'),
+          source: fc.constantFrom(...sources, 'WEB', ' Partner ', 'other'),
+          product: fc.option(fc.constantFrom('core', 'mobile', 'CORE', 'other', ['core', 'x']), {
+            nil: undefined,
+          }),
           employees: fc.integer({ min: 0, max: 1000 }),
           email: fc.constantFrom('a@acme.com', 'b@gmail.com'),
         }),
@@ -395,6 +412,7 @@ describe('the rule index', () => {
           expect(fast.ownerId).toBe(full.ownerId);
         },
       ),
+      { numRuns: 3000 },
     );
   });
 });

@@ -100,20 +100,21 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
     ownerState: input.state.owners.get.bind(input.state.owners),
   };
   let decision: Decision | undefined;
-  for (const rule of explain ? policy.rules : candidateRules(policy, derived.fields)) {
-    if (explain) {
+  if (explain) {
+    for (const rule of policy.rules) {
       // explainFailure is undefined exactly when the condition holds: one evaluation, not two.
       const failedClause = rule.condition.explainFailure(derived.fields);
       if (failedClause !== undefined) {
         traces.push({ ruleId: rule.id, matched: false, failedClause });
         continue;
       }
-    } else if (!rule.condition.test(derived.fields)) {
-      continue;
+      traces.push({ ruleId: rule.id, matched: true });
+      decision = runChain(rule, ctx);
+      break;
     }
-    if (explain) traces.push({ ruleId: rule.id, matched: true });
-    decision = runChain(rule, ctx);
-    break;
+  } else {
+    const rule = firstMatchingRule(policy, derived.fields);
+    if (rule) decision = runChain(rule, ctx);
   }
   decision ??= toDefaultQueue(policy, 'no rule matched');
   decision.accountId = derived.account?.account.id;
@@ -122,24 +123,11 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
   return { decision, changes: ctx.changes };
 }
 
-/** The rules that can hold for this lead, in order: all of them unless the policy has an index. */
-function candidateRules(policy: CompiledPolicy, fields: Fields): readonly CompiledRule[] {
-  const index = policy.ruleIndex;
-  if (!index) return policy.rules;
-  const value = fields[index.slot];
-  if (typeof value !== 'string') return policy.rules;
-  const key = asciiKey(value);
-  if (key === undefined) return policy.rules;
-  return index.byValue.get(key) ?? index.others;
-}
-
-/** Trimmed lower case of printable-ASCII text (what the index stores); undefined otherwise. */
-function asciiKey(value: string): string | undefined {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return undefined;
-  }
-  return value.trim().toLowerCase();
+/** The first rule whose condition holds, asking the rule index for candidates when there is one. */
+function firstMatchingRule(policy: CompiledPolicy, fields: Fields): CompiledRule | undefined {
+  if (policy.ruleIndex) return policy.ruleIndex.firstMatch(policy.rules, fields);
+  for (const rule of policy.rules) if (rule.condition.test(fields)) return rule;
+  return undefined;
 }
 
 interface ChainContext {
