@@ -1058,6 +1058,9 @@ interface CompiledNode {
   simple: boolean;
 }
 
+/** Failure texts a clause remembers, by text value, before it starts afresh. */
+const MAX_REMEMBERED_FAILURES = 256;
+
 function compileField(
   node: Extract<ConditionNode, { kind: 'field' }>,
   layout: FieldLayout,
@@ -1068,6 +1071,14 @@ function compileField(
   const texts = node.ops.map((op) => describeOperator(field, op, caseSensitive));
   const anys = ops.map((op) => op.any);
   const strs = ops.map((op) => op.str);
+
+  const describeFailure = (v: unknown): string => {
+    if (anys.length === 1) return `${texts[0]!} (was ${showValue(v)})`;
+    for (let i = 0; i < anys.length; i++)
+      if (!anys[i]!(v)) return `${texts[i]!} (was ${showValue(v)})`;
+    return `${texts.join(' and ')} (was ${showValue(v)})`;
+  };
+  const failures = new Map<string, string>();
 
   let test: Test;
   if (ops.length === 1) {
@@ -1096,10 +1107,16 @@ function compileField(
     explain: (f) => {
       if (test(f)) return undefined;
       const v = f[slot];
-      if (anys.length === 1) return `${texts[0]!} (was ${showValue(v)})`;
-      for (let i = 0; i < anys.length; i++)
-        if (!anys[i]!(v)) return `${texts[i]!} (was ${showValue(v)})`;
-      return undefined;
+      if (typeof v !== 'string') return describeFailure(v);
+      // Explanations name the same failures over and over (this country, that source): each
+      // clause keeps the texts of the text values it has failed on.
+      let text = failures.get(v);
+      if (text === undefined) {
+        text = describeFailure(v);
+        if (failures.size >= MAX_REMEMBERED_FAILURES) failures.clear();
+        failures.set(v, text);
+      }
+      return text;
     },
     text: texts.join(' and '),
     compound: texts.length > 1,
@@ -1177,7 +1194,10 @@ function compileAny(children: readonly CompiledNode[]): CompiledNode {
     explain: (f) => {
       if (test(f)) return undefined;
       if (children.length === 1) return children[0]!.explain(f);
-      return `none of (${children.map((c) => c.explain(f)).join('; ')})`;
+      // Concatenation rather than map and join: no array, and no copy of the parts.
+      let text = `none of (${children[0]!.explain(f)!}`;
+      for (let i = 1; i < children.length; i++) text += `; ${children[i]!.explain(f)!}`;
+      return `${text})`;
     },
     text: children.length === 0 ? 'never' : joinTexts(children, 'or'),
     compound: children.length > 1 || (children.length === 1 && children[0]!.compound),

@@ -256,7 +256,17 @@ function tryTarget(
   }
 }
 
-const ELIGIBLE_REPORT = (ownerId: string): CandidateReport => ({ ownerId, status: 'eligible' });
+/** Each member's "eligible" report, made once per pool: explanations list every member. */
+const eligibleReportsMemo = new WeakMap<CompiledPool, readonly CandidateReport[]>();
+
+function eligibleReports(pool: CompiledPool): readonly CandidateReport[] {
+  let reports = eligibleReportsMemo.get(pool);
+  if (!reports) {
+    reports = pool.memberIds.map((ownerId) => Object.freeze({ ownerId, status: 'eligible' }));
+    eligibleReportsMemo.set(pool, reports);
+  }
+  return reports;
+}
 
 /**
  * Why a candidate owner cannot take this lead now, or undefined when they can. `until` says when
@@ -398,11 +408,12 @@ function tryPool(
   let eligible: boolean[] | LazyEligibility;
   if (keep) {
     eligible = new Array<boolean>(n);
+    const eligibleReport = eligibleReports(pool);
     for (let i = 0; i < n; i++) {
-      const ownerId = pool.members[i]!.ownerId;
+      const ownerId = pool.memberIds[i]!;
       const report = obstacle(ownerId, clocks[i], pool.memberSkills[i], pool.caps, rule, ctx);
       eligible[i] = report === undefined;
-      reports.push(report ?? ELIGIBLE_REPORT(ownerId));
+      reports.push(report ?? eligibleReport[i]!);
     }
   } else {
     eligible = new LazyEligibility(pool, clocks, rule, ctx);
