@@ -223,8 +223,7 @@ export async function lockAndReadStates(
         from routing_owners where owner_id = any(${[...read]}::text[])`.execute(db);
   for (const r of rows.rows) {
     if (r.kind === 'p') {
-      if (r.state && typeof r.state === 'object' && 'cursor' in r.state)
-        out.pools.set(r.id, r.state as PoolState);
+      if (isPoolState(r.state)) out.pools.set(r.id, r.state);
       continue;
     }
     const state: OwnerState = {
