@@ -39,6 +39,7 @@ export {
   deriveLead,
   deriveLeadFields,
   describe as describeCandidate,
+  type DerivedLead,
   type RouteInput,
 } from './route.ts';
 export { normalizeEmail } from './lead-fields.ts';

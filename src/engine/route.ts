@@ -45,6 +45,11 @@ export interface RouteInput {
   now: EpochMs;
   /** Build the full explanation (rules tried, candidates and their status, strategy figures). */
   explain?: boolean;
+  /**
+   * The lead as `deriveLead` gives it for this policy and accounts, when the caller has it already
+   * (routing the same lead twice, or storing its fields too): not derived again.
+   */
+  derived?: DerivedLead;
 }
 
 /** A lead as the policy's conditions see it. */
@@ -74,8 +79,9 @@ export function deriveLeadFields(
   lead: Lead,
   policy: CompiledPolicy,
   accounts?: AccountIndex,
+  derived: DerivedLead = deriveLead(lead, policy, accounts),
 ): Record<string, unknown> {
-  const { basics, account, fields } = deriveLead(lead, policy, accounts);
+  const { basics, account, fields } = derived;
   const record: Record<string, unknown> = describeDerived(lead, basics, policy.territories);
   policy.fields.names.forEach((name, i) => (record[name] = fields[i]));
   record.account_id = account?.account.id;
@@ -85,7 +91,7 @@ export function deriveLeadFields(
 
 /** Routes one lead. Same inputs, same output: no clock, randomness or I/O. */
 export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput): RouteResult {
-  const derived = deriveLead(lead, policy, input.accounts);
+  const derived = input.derived ?? deriveLead(lead, policy, input.accounts);
   const explain = input.explain === true;
   const traces: RuleTrace[] = [];
   const ctx: ChainContext = {

@@ -12,7 +12,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { deriveLeadFields, normalizeEmail, type Decision, type Lead } from '../engine/index.ts';
+import {
+  deriveLead,
+  deriveLeadFields,
+  normalizeEmail,
+  type Decision,
+  type DerivedLead,
+  type Lead,
+} from '../engine/index.ts';
 import { writeRoutedBatch } from '../store/batch-writes.ts';
 import { claimKeys, findKeys, type IdempotencyEntry } from '../store/idempotency-repo.ts';
 import { createId } from '../store/ids.ts';
@@ -287,14 +294,19 @@ interface PreparedLead {
   requestHash: string;
   decisionId: string;
   leadRow: LeadRow & { id: string; attributes: string; derived: string };
-  task: { lead: Lead; emailNorm?: string; receivedAt: number };
+  task: { lead: Lead; derived: DerivedLead; emailNorm?: string; receivedAt: number };
   attributes: Record<string, unknown>;
   derived: Record<string, unknown>;
 }
 
 function prepareLead(request: IntakeRequest, ctx: RoutingContext, now: number): PreparedLead {
-  const lead = request.attributes as Lead;
-  const derived = compact(deriveLeadFields(lead, ctx.policy, ctx.accounts));
+  const lead: Lead =
+    request.externalId === undefined
+      ? (request.attributes as Lead)
+      : { ...request.attributes, id: request.externalId };
+  // Derived once: the stored fields and both routing passes read the same result.
+  const derivedLead = deriveLead(lead, ctx.policy, ctx.accounts);
+  const derived = compact(deriveLeadFields(lead, ctx.policy, ctx.accounts, derivedLead));
   const emailNorm = normalizeEmail(lead.email);
   const id = createId(now);
   const created = new Date(now);
@@ -319,11 +331,7 @@ function prepareLead(request: IntakeRequest, ctx: RoutingContext, now: number): 
       updated_at: created,
       assigned_at: null,
     },
-    task: {
-      lead: request.externalId === undefined ? lead : { ...lead, id: request.externalId },
-      emailNorm,
-      receivedAt: request.receivedAt,
-    },
+    task: { lead, derived: derivedLead, emailNorm, receivedAt: request.receivedAt },
   };
 }
 
@@ -518,11 +526,21 @@ export function hashRequest(body: unknown): string {
 
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // Keys in code-unit order (the default sort of strings); absent values are left out.
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 /** Drops undefined values and empty lists, so stored derived fields stay small. */

@@ -22,6 +22,7 @@ import {
   releaseOpenLead,
   routeLead,
   type Decision,
+  type DerivedLead,
   type Lead,
   type OwnerState,
   type PoolState,
@@ -41,6 +42,8 @@ import type { RoutingContext } from './routing-cache.ts';
 /** One lead to route in a transaction. */
 export interface RoutingTask {
   lead: Lead;
+  /** The lead derived for the batch's policy and accounts, if already done (see `RouteInput`). */
+  derived?: DerivedLead;
   /** Lower-cased email, for the `sticky` target. */
   emailNorm?: string;
   /** Owner whose open load this lead gives back before it is routed again. */
@@ -267,6 +270,7 @@ function runPass(
       state: { pools: state.pools, owners: state.owners, ownerByEmail: emails },
       now,
       explain,
+      derived: task.derived,
     });
     applyStateChanges(state, changes);
     onChanges(changes);

@@ -3,7 +3,7 @@
  * stores the lead: a concurrent claim of the same key waits for that transaction, then finds the
  * key taken and replays the stored lead and decision instead of routing twice.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
 export interface IdempotencyEntry {
@@ -25,20 +25,18 @@ export async function claimKeys(
 ): Promise<Set<string>> {
   if (entries.length === 0) return new Set();
   const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const rows = await db
-    .insertInto('idempotency_keys')
-    .values(
-      sorted.map((e) => ({
-        key: e.key,
-        request_hash: e.requestHash,
-        lead_id: e.leadId,
-        decision_id: e.decisionId,
-      })),
-    )
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('key')
-    .execute();
-  return new Set(rows.map((r) => r.key));
+  // Four array parameters whatever the number of keys: one statement text to parse, and no
+  // query builder on the intake's hot path.
+  const rows = await sql<{ key: string }>`
+    insert into idempotency_keys (key, request_hash, lead_id, decision_id)
+    select key, request_hash, lead_id, decision_id
+      from unnest(${sorted.map((e) => e.key)}::text[], ${sorted.map((e) => e.requestHash)}::text[],
+                  ${sorted.map((e) => e.leadId)}::uuid[], ${sorted.map((e) => e.decisionId)}::uuid[])
+           with ordinality as k(key, request_hash, lead_id, decision_id, n)
+     order by n
+    on conflict (key) do nothing
+    returning key`.execute(db);
+  return new Set(rows.rows.map((r) => r.key));
 }
 
 /** Removes keys claimed by this transaction for requests it ended up not storing. */
