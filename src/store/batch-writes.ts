@@ -26,12 +26,26 @@ export async function writeRoutedBatch(db: Kysely<Database>, batch: RoutedBatch)
     params.push(value === undefined ? null : value);
     return `$${params.length}`;
   };
+  // Column values repeat across the rows of a batch (status, trigger, outcome, policy version,
+  // the batch's timestamp): one parameter per distinct value of a column, and NULL written as
+  // such, keep the statement's parameters (each encoded on its own) to what varies.
+  const seen = new Map<string, string>();
+  const column = (name: string, value: unknown): string => {
+    if (value === null || value === undefined) return 'null';
+    const text =
+      value instanceof Date ? String(value.getTime()) : typeof value === 'string' ? value : null;
+    if (text === null || text.length > 64) return p(value);
+    const key = `${name}\u0000${typeof value}\u0000${text}`;
+    let placeholder = seen.get(key);
+    if (placeholder === undefined) seen.set(key, (placeholder = p(value)));
+    return placeholder;
+  };
   const parts: string[] = [];
   if (batch.leads.length)
-    parts.push(`l as (insert into leads ${values(LEAD_COLUMNS, batch.leads, p)} returning 1)`);
+    parts.push(`l as (insert into leads ${values(LEAD_COLUMNS, batch.leads, column)} returning 1)`);
   if (batch.decisions.length) {
     parts.push(
-      `d as (insert into decisions ${values(DECISION_COLUMNS, batch.decisions, p)} returning 1)`,
+      `d as (insert into decisions ${values(DECISION_COLUMNS, batch.decisions, column)} returning 1)`,
     );
   }
   if (batch.pools.size) {
@@ -101,10 +115,10 @@ const DECISION_COLUMNS = [
 function values<R extends object>(
   columns: ReadonlyArray<keyof R & string>,
   rows: readonly R[],
-  p: (v: unknown) => string,
+  column: (name: string, v: unknown) => string,
 ): string {
   const tuples = rows.map(
-    (row) => `(${columns.map((c) => p((row as Record<string, unknown>)[c])).join(', ')})`,
+    (row) => `(${columns.map((c) => column(c, (row as Record<string, unknown>)[c])).join(', ')})`,
   );
   return `(${columns.join(', ')}) values ${tuples.join(', ')}`;
 }
