@@ -258,21 +258,33 @@ function pickWeighted(input: PickInput, ok: Eligibility): PickResult {
   };
 }
 
+/** Scratch of least_loaded, grown to the largest pool: a pick allocates nothing. */
+let loadScratch = new Float64Array(64);
+let lastScratch = new Float64Array(64);
+let triedScratch = new Uint8Array(64);
+
 function pickLeastLoaded(
   { members, state, ownerState, explain }: PickInput,
   ok: Eligibility,
 ): PickResult {
   const n = members.length;
-  const loads = new Array<number>(n);
-  const lasts = new Array<EpochMs | null>(n);
+  if (loadScratch.length < n) {
+    loadScratch = new Float64Array(2 * n);
+    lastScratch = new Float64Array(2 * n);
+    triedScratch = new Uint8Array(2 * n);
+  }
+  const loads = loadScratch;
+  // Last assignment time; NaN for never.
+  const lasts = lastScratch;
+  const tried = triedScratch;
   for (let i = 0; i < n; i++) {
     const s = ownerState(members[i]!.ownerId);
     loads[i] = s?.open ?? 0;
-    lasts[i] = s?.lastAssignedAt ?? null;
+    lasts[i] = s?.lastAssignedAt ?? NaN;
+    tried[i] = 0;
   }
   // Members are tried best first (fewest open, then whoever waited longest, never-assigned
   // first, then member order), so eligibility is checked only until the first eligible one.
-  const tried = new Uint8Array(n);
   let index = -1;
   for (;;) {
     let best = -1;
@@ -291,20 +303,16 @@ function pickLeastLoaded(
   if (explain && index >= 0) {
     const open: Record<string, number> = {};
     for (let i = 0; i < n; i++) if (ok.has(i)) open[members[i]!.ownerId] = loads[i]!;
-    figures = { open, lastAssignedAt: lasts[index] };
+    figures = { open, lastAssignedAt: Number.isNaN(lasts[index]!) ? null : lasts[index]! };
   }
   return { index, state: nextState(state, {}), figures };
 }
 
-/** Whether a member with (load, last) comes strictly before one with (bestLoad, bestLast). */
-function before(
-  load: number,
-  last: EpochMs | null,
-  bestLoad: number,
-  bestLast: EpochMs | null,
-): boolean {
+/** Whether a member with (load, last) comes strictly before one with (bestLoad, bestLast); NaN = never. */
+function before(load: number, last: number, bestLoad: number, bestLast: number): boolean {
   if (load !== bestLoad) return load < bestLoad;
-  return last !== bestLast && (last === null || (bestLast !== null && last < bestLast));
+  if (Number.isNaN(last)) return !Number.isNaN(bestLast);
+  return !Number.isNaN(bestLast) && last < bestLast;
 }
 
 /**

@@ -26,7 +26,7 @@ const MIN_CONSTRAINED_TERMS = 8;
 interface IndexedField {
   field: string;
   slot: number;
-  /** Trimmed lower-case value → the terms that admit it. */
+  /** Trimmed lower-case value (and its upper-case form) → the terms that admit it. */
   byValue: ReadonlyMap<string, Uint32Array>;
   /** The terms that admit any other value (those that do not constrain the field). */
   others: Uint32Array;
@@ -82,6 +82,9 @@ export class RuleIndex {
 /** The terms admitting `value`, or undefined when the value cannot be looked up (all terms). */
 function bitsetFor(f: IndexedField, value: unknown): Uint32Array | undefined {
   if (typeof value !== 'string') return undefined;
+  // Values usually arrive in the case the index also holds (see buildRuleIndex): no new string.
+  const exact = f.byValue.get(value);
+  if (exact !== undefined) return exact;
   const key = asciiKey(value);
   if (key === undefined) return undefined;
   return f.byValue.get(key) ?? f.others;
@@ -139,6 +142,12 @@ export function buildRuleIndex(
         }
       }
     });
+    // Also under the upper-case form (codes: countries, states), so that a value in either case
+    // is found without folding it first.
+    for (const [value, set] of [...byValue]) {
+      const upper = value.toUpperCase();
+      if (!byValue.has(upper)) byValue.set(upper, set);
+    }
     return { field, slot: layout.slotOf(field), byValue, others };
   });
   return new RuleIndex(fields, Int32Array.from(rules));
