@@ -627,7 +627,8 @@ class HashFilter {
     this.shift = 32 - log2;
   }
 
-  private static bits(hash: number): number {
+  /** The three bits of `hash` within its word. */
+  static bits(hash: number): number {
     const mixed = Math.imul(hash, 0x9e3779b1);
     return (1 << (mixed >>> 27)) | (1 << ((mixed >>> 22) & 31)) | (1 << ((mixed >>> 17) & 31));
   }
@@ -644,12 +645,15 @@ class HashFilter {
   }
 }
 
-/** Calls `visit` with the hash of `s` and of each distinct one-deletion variant of `s`. */
-function forEachDeletionHash(s: string, visit: (hash: number) => void): void {
+/**
+ * Calls `visit` with the hash of `s` and of each distinct one-deletion variant of `s`, and the
+ * position deleted (−1 for `s` itself).
+ */
+function forEachDeletionHash(s: string, visit: (hash: number, deleted: number) => void): void {
   const n = s.length;
   let full = 0;
   for (let i = 0; i < n; i++) full = (Math.imul(full, HASH_BASE) + s.charCodeAt(i)) | 0;
-  visit(finalizeHash(full, n));
+  visit(finalizeHash(full, n), -1);
   let prefix = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -659,9 +663,65 @@ function forEachDeletionHash(s: string, visit: (hash: number) => void): void {
         HASH_POWERS[n - 1 - i] as number,
         (Math.imul(prefix, HASH_BASE - 1) + c) | 0,
       );
-      visit(finalizeHash((full - removed) | 0, n - 1));
+      visit(finalizeHash((full - removed) | 0, n - 1), i);
     }
     prefix = (Math.imul(prefix, HASH_BASE) + c) | 0;
+  }
+}
+
+/**
+ * The block of the variant of `s` with position `deleted` removed (−1: `s` itself): its length,
+ * first and last letter. All but two deletion variants of a string share one block, so the
+ * filter words a lookup reads lie together instead of all over the filter.
+ */
+function variantBlock(s: string, deleted: number): number {
+  const n = s.length;
+  const length = deleted < 0 ? n : n - 1;
+  const first = s.charCodeAt(deleted === 0 ? 1 : 0);
+  const last = s.charCodeAt(deleted === n - 1 ? n - 2 : n - 1);
+  return (
+    (Math.imul(length, 0x9e3779b1) ^ Math.imul(first, 0x85ebca6b) ^ Math.imul(last, 0xc2b2ae35)) | 0
+  );
+}
+
+/**
+ * A Bloom filter in blocks (see {@link variantBlock}): each block has its own run of words, sized
+ * to the keys it holds (about 8 bits a key, a power of two), and a key's three bits lie in one
+ * word of its block chosen by the key's hash. A fuzzy lookup's dozen probes then touch a few
+ * cache lines of one block rather than a dozen lines spread over megabytes.
+ */
+class BlockedFilter {
+  private readonly words: Int32Array;
+  /** Block → `offset * 32 + log2(words)` of its run. */
+  private readonly blocks: Map<number, number>;
+
+  constructor(keysPerBlock: ReadonlyMap<number, number>) {
+    this.blocks = new Map();
+    let total = 0;
+    for (const [block, keys] of keysPerBlock) {
+      let log2 = 0;
+      while (1 << (log2 + 5) < keys * 8 && log2 < 26) log2++;
+      this.blocks.set(block, total * 32 + log2);
+      total += 1 << log2;
+    }
+    this.words = new Int32Array(total);
+  }
+
+  /** The run of `block`, as `offset * 32 + log2(words)`, or −1 when no key is in it. */
+  run(block: number): number {
+    return this.blocks.get(block) ?? -1;
+  }
+
+  add(run: number, hash: number): void {
+    const at = (run >>> 5) + (hash & ((1 << (run & 31)) - 1));
+    this.words[at] = (this.words[at] as number) | HashFilter.bits(hash);
+  }
+
+  /** False when `hash` was certainly never added to the block whose run is `run`. */
+  mayHave(run: number, hash: number): boolean {
+    if (run < 0) return false;
+    const bits = HashFilter.bits(hash);
+    return ((this.words[(run >>> 5) + (hash & ((1 << (run & 31)) - 1))] as number) & bits) === bits;
   }
 }
 
@@ -825,9 +885,10 @@ export function buildAccountIndex(
       bestScore = score;
     }
   };
-  const probe = (hash: number): void => {
-    if (!deletions.filter.mayHave(hash)) return;
-    const { offsets, hashes, values, mask } = deletions;
+  /** Considers the names having the variant whose hash is `hash`, in the block whose run is `run`. */
+  const probe = (run: number, hash: number): void => {
+    if (!deletions.filter.mayHave(run, hash)) return;
+    const { offsets, hashes, values, mask } = deletions.table;
     const end = offsets[(hash & mask) + 1] as number;
     for (let k = offsets[hash & mask] as number; k < end; k++) {
       if (hashes[k] === hash) consider(values[k] as number);
@@ -858,7 +919,10 @@ export function buildAccountIndex(
     // forEachDeletionHash(name, probe), unrolled: this runs on every lead without a match.
     let full = 0;
     for (let i = 0; i < n; i++) full = (Math.imul(full, HASH_BASE) + name.charCodeAt(i)) | 0;
-    probe(finalizeHash(full, n));
+    const filter = deletions.filter;
+    probe(filter.run(variantBlock(name, -1)), finalizeHash(full, n));
+    // Deleting any letter but the first or the last keeps the block: one lookup serves them all.
+    const middle = filter.run(variantBlock(name, 1));
     let prefix = 0;
     let previous = -1;
     for (let i = 0; i < n; i++) {
@@ -868,7 +932,8 @@ export function buildAccountIndex(
           HASH_POWERS[n - 1 - i] as number,
           (Math.imul(prefix, HASH_BASE - 1) + c) | 0,
         );
-        probe(finalizeHash((full - removed) | 0, n - 1));
+        const run = i === 0 || i === n - 1 ? filter.run(variantBlock(name, i)) : middle;
+        probe(run, finalizeHash((full - removed) | 0, n - 1));
       }
       prefix = (Math.imul(prefix, HASH_BASE) + c) | 0;
       previous = c;
@@ -981,21 +1046,31 @@ function buildHashTable(
   };
 }
 
-/** Hash table from every name's and one-deletion variant's hash to the name's index. */
-function buildDeletionTable(names: readonly string[]): HashTable {
+/**
+ * Hash table from every name's and one-deletion variant's hash to the name's index, with a filter
+ * in blocks of variants sharing length, first and last letter in front of it.
+ */
+function buildDeletionTable(names: readonly string[]): { table: HashTable; filter: BlockedFilter } {
   let total = 0;
   for (const name of names) total += name.length + 1;
   const hashes = new Uint32Array(total);
   const owners = new Uint32Array(total);
+  const blockOf = new Int32Array(total);
   let filled = 0;
   names.forEach((name, i) => {
-    forEachDeletionHash(name, (hash) => {
+    forEachDeletionHash(name, (hash, deleted) => {
       hashes[filled] = hash;
       owners[filled] = i;
+      blockOf[filled] = variantBlock(name, deleted);
       filled++;
     });
   });
-  return buildHashTable(hashes, owners, new Uint8Array(filled), filled);
+  const keysPerBlock = new Map<number, number>();
+  for (let k = 0; k < filled; k++)
+    keysPerBlock.set(blockOf[k]!, (keysPerBlock.get(blockOf[k]!) ?? 0) + 1);
+  const filter = new BlockedFilter(keysPerBlock);
+  for (let k = 0; k < filled; k++) filter.add(filter.run(blockOf[k]!), hashes[k]!);
+  return { table: buildHashTable(hashes, owners, new Uint8Array(filled), filled), filter };
 }
 
 /**
