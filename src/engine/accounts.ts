@@ -375,13 +375,25 @@ function stripLegalForms(tokens: string[]): void {
       tokens.pop();
       continue;
     }
-    const phrase = LEGAL_SUFFIX_PHRASES.find(
-      (p) =>
-        p.length < tokens.length && p.every((w, i) => tokens[tokens.length - p.length + i] === w),
-    );
-    if (!phrase) break;
-    tokens.length -= phrase.length;
+    // Every word of a phrase is at most two letters: a longer last word ends the search.
+    if (last.length > 2) break;
+    const phrase = trailingPhrase(tokens);
+    if (phrase === 0) break;
+    tokens.length -= phrase;
   }
+}
+
+/** The length of the legal-form phrase `tokens` ends with (leaving a word before it), or 0. */
+function trailingPhrase(tokens: readonly string[]): number {
+  const n = tokens.length;
+  for (const phrase of LEGAL_SUFFIX_PHRASES) {
+    const k = phrase.length;
+    if (k >= n) continue;
+    let i = 0;
+    while (i < k && tokens[n - k + i] === phrase[i]) i++;
+    if (i === k) return k;
+  }
+  return 0;
 }
 
 /** Returned by {@link normalizeAsciiName} for input it leaves to the general path. */
