@@ -102,8 +102,7 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
     explain,
     attempts: [],
     changes: { pools: new Map(), owners: new Map() },
-    // A bound method, not an arrow: closures made per lead are costly under tsx's keepNames.
-    ownerState: input.state.owners.get.bind(input.state.owners),
+    ownerState: undefined,
   };
   let decision: Decision | undefined;
   if (explain) {
@@ -144,7 +143,8 @@ interface ChainContext {
   explain: boolean;
   attempts: TargetAttempt[];
   changes: StateChanges;
-  ownerState: (ownerId: string) => OwnerState | undefined;
+  /** The owners' state by id, for least_loaded: made on first use (see `ownerStateOf`). */
+  ownerState: ((ownerId: string) => OwnerState | undefined) | undefined;
 }
 
 function runChain(rule: CompiledRule, ctx: ChainContext): Decision {
@@ -294,7 +294,7 @@ function obstacle(
     return { ownerId, status: availability.status, until: availability.until };
   if (clock.owner.caps !== undefined || poolCaps !== undefined) {
     const cap = clock.caps(poolCaps, state.owners.get(ownerId), now);
-    if (cap) return { ownerId, status: cap };
+    if (cap !== undefined) return { ownerId, status: cap };
   }
   if (rule.requirements.length > 0) {
     const missing = missingSkill(
@@ -368,7 +368,22 @@ function memberClocks(
   return clocks;
 }
 
+/** Only least_loaded reads owners' state in a pick. */
+const NO_OWNER_STATE = (): undefined => undefined;
+
+function ownerStateOf(ctx: ChainContext): (ownerId: string) => OwnerState | undefined {
+  const owners = ctx.input.state.owners;
+  // A bound method, not an arrow: closures made per lead are costly under tsx's keepNames.
+  return (ctx.ownerState ??= owners.get.bind(owners));
+}
+
 /** Checks pool members only when a strategy asks, once each. */
+/**
+ * What LazyEligibility knows of each member: 0 not checked, 1 eligible, 2 not. One array for all:
+ * a pick is over before the next begins, and a typed array per pick costs more than the pick.
+ */
+let knownScratch = new Int8Array(64);
+
 class LazyEligibility {
   private readonly known: Int8Array;
   constructor(
@@ -377,12 +392,15 @@ class LazyEligibility {
     private readonly rule: CompiledRule,
     private readonly ctx: ChainContext,
   ) {
-    this.known = new Int8Array(pool.members.length);
+    const n = pool.members.length;
+    if (knownScratch.length < n) knownScratch = new Int8Array(2 * n);
+    knownScratch.fill(0, 0, n);
+    this.known = knownScratch;
   }
   has(i: number): boolean {
     const k = this.known[i];
     if (k !== 0) return k === 1;
-    const ownerId = this.pool.members[i]!.ownerId;
+    const ownerId = this.pool.memberIds[i]!;
     const ok =
       obstacle(
         ownerId,
@@ -432,7 +450,7 @@ function tryPool(
     memberIds: pool.memberIds,
     eligible,
     state: poolState,
-    ownerState: ctx.ownerState,
+    ownerState: pool.strategy === 'least_loaded' ? ownerStateOf(ctx) : NO_OWNER_STATE,
     period: pool.strategy === 'fair_share' ? periodKey(pool.period, now) : '',
     explain: ctx.explain,
   });
