@@ -877,16 +877,20 @@ export function buildAccountIndex(
   let bestScore = 0;
   // Name indexes follow preference order (built from `ranked`), so on equal scores the smaller
   // index is the preferred account.
-  /** Letter counts of an all-ASCII query, else the query has no counts (`queryCounted`). */
+  /**
+   * Letter counts of an all-ASCII query, counted when a first candidate needs them (most queries
+   * have none): 0 not yet counted, 1 counted, 2 not countable.
+   */
   const queryCounts = new Uint8Array(128);
   const counts = new Uint8Array(128);
-  let queryCounted = false;
+  let queryCounted = 0;
   const consider = (candidate: number): void => {
     if (candidate === best) return;
     const name = names[candidate] as string;
     const bound = similarityUpperBound(query.length, name.length);
     if (bound < threshold || bound < bestScore) return;
-    if (queryCounted) {
+    if (queryCounted === 0) queryCounted = countLetters(query, queryCounts) ? 1 : 2;
+    if (queryCounted === 1) {
       const tight = sharedLetterBound(query, name, queryCounts, counts);
       if (tight < threshold || tight < bestScore) return;
     }
@@ -927,7 +931,7 @@ export function buildAccountIndex(
     query = name;
     best = -1;
     bestScore = 0;
-    queryCounted = countLetters(name, queryCounts);
+    queryCounted = 0;
     // forEachDeletionHash(name, probe), unrolled: this runs on every lead without a match.
     let full = 0;
     for (let i = 0; i < n; i++) full = (Math.imul(full, HASH_BASE) + name.charCodeAt(i)) | 0;
