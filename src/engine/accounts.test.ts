@@ -249,8 +249,16 @@ describe('normalizeCompanyName', () => {
     const unit = fc.constantFrom(
       ..."aAzZ09 .,'`&+-_/()!\t",
       'the ',
+      'The ',
       ' inc',
+      ' Ltd',
+      ' gmbh',
       ' co',
+      'Acme',
+      ' Labs',
+      ' 42',
+      ' the',
+      ' and',
       ' s.a.',
       ' sp z o.o.',
       ' and ',
@@ -263,7 +271,7 @@ describe('normalizeCompanyName', () => {
       fc.property(fc.string({ unit, maxLength: 30 }), (name) => {
         expect(normalizeCompanyName(name)).toBe(referenceNormalizeCompanyName(name));
       }),
-      { numRuns: 2000 },
+      { numRuns: 4000 },
     );
   });
 });

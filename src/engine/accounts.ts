@@ -425,12 +425,34 @@ const NAME_CHAR = (() => {
 function normalizeAsciiName(value: string): string | undefined {
   const n = value.length;
   let upper = false;
+  // Plain: words of letters and digits separated by single spaces, as most names are.
+  let plain = n > 0;
+  let previous = 0x20;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
     if (c > 0x7f) return NOT_ASCII;
-    if (NAME_CHAR[c] === 2) upper = true;
+    const kind = NAME_CHAR[c] as number;
+    if (kind === 2) upper = true;
+    if (kind === 0 && (c !== 0x20 || previous === 0x20)) plain = false;
+    else if (kind > 2) plain = false;
+    previous = c;
   }
   const s = upper ? value.toLowerCase() : value;
+  if (plain && previous !== 0x20) {
+    // Nothing to remove unless the name starts with "the" or ends in a legal form, "the" or "and"
+    // (the forms of one or two letters are left to the general path, with its phrases).
+    const space = s.lastIndexOf(' ');
+    if (space < 0) return s;
+    const last = s.slice(space + 1);
+    if (
+      last.length > 2 &&
+      last !== 'the' &&
+      last !== 'and' &&
+      !LEGAL_SUFFIXES.has(last) &&
+      !s.startsWith('the ')
+    )
+      return s;
+  }
   const tokens: string[] = [];
   // Start of the first kept word in `s`; -1 once the result can no longer be a slice of `s`.
   let sliceStart = -1;
