@@ -48,15 +48,74 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const sample = <T>(xs: readonly T[], k: number): T[] => {
   const copy = [...xs];
   const out: T[] = [];
-  while (out.length < k && copy.length) out.push(copy.splice(Math.floor(rand() * copy.length), 1)[0]!);
+  while (out.length < k && copy.length)
+    out.push(copy.splice(Math.floor(rand() * copy.length), 1)[0]!);
   return out;
 };
 
-const COUNTRIES = ['US', 'CA', 'MX', 'BR', 'AR', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE', 'PL', 'IN', 'SG', 'JP', 'AU', 'CN', 'ZA', 'AE',
-  'CH', 'AT', 'BE', 'DK', 'NO', 'FI', 'IE', 'PT', 'CZ', 'IL', 'KR', 'NZ', 'CL', 'CO', 'PE', 'TR', 'EG', 'NG', 'KE', 'PH'];
-const SOURCES = ['web', 'event', 'partner', 'paid_search', 'organic', 'referral', 'webinar', 'outbound'];
+const COUNTRIES = [
+  'US',
+  'CA',
+  'MX',
+  'BR',
+  'AR',
+  'GB',
+  'DE',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'SE',
+  'PL',
+  'IN',
+  'SG',
+  'JP',
+  'AU',
+  'CN',
+  'ZA',
+  'AE',
+  'CH',
+  'AT',
+  'BE',
+  'DK',
+  'NO',
+  'FI',
+  'IE',
+  'PT',
+  'CZ',
+  'IL',
+  'KR',
+  'NZ',
+  'CL',
+  'CO',
+  'PE',
+  'TR',
+  'EG',
+  'NG',
+  'KE',
+  'PH',
+];
+const SOURCES = [
+  'web',
+  'event',
+  'partner',
+  'paid_search',
+  'organic',
+  'referral',
+  'webinar',
+  'outbound',
+];
 const PRODUCTS = ['core', 'analytics', 'security', 'payments', 'platform', 'mobile'];
-const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Singapore', 'Australia/Sydney'];
+const ZONES = [
+  'America/New_York',
+  'America/Chicago',
+  'America/Los_Angeles',
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Asia/Singapore',
+  'Australia/Sydney',
+];
 
 // ---- directory: 1,000 owners, most with working hours, some out of office, some capped -------
 const owners: Owner[] = [];
@@ -67,8 +126,12 @@ for (let i = 0; i < OWNERS; i++) {
     name: `Owner ${i}`,
     timeZone: pick(ZONES),
     active: rand() > 0.02,
-    workingHours: rand() < 0.8 ? { days: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours } } : undefined,
-    outOfOffice: rand() < 0.05 ? [{ from: Date.UTC(2026, 10, 2), until: Date.UTC(2026, 10, 9) }] : undefined,
+    workingHours:
+      rand() < 0.8
+        ? { days: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours } }
+        : undefined,
+    outOfOffice:
+      rand() < 0.05 ? [{ from: Date.UTC(2026, 10, 2), until: Date.UTC(2026, 10, 9) }] : undefined,
     caps: rand() < 0.3 ? { maxPerDay: 400 } : undefined,
     skills: { languages: ['en', ...(rand() < 0.3 ? ['de'] : [])] },
   });
@@ -94,21 +157,49 @@ const pools: Record<string, unknown> = {};
 for (let p = 0; p < POOLS; p++) {
   pools[`pool-${p}`] = {
     strategy: strategies[p % 4],
-    members: Array.from({ length: 20 }, (_, k) => ({ owner: `o${p * 20 + k}`, weight: 1 + ((p + k) % 3) })),
+    members: Array.from({ length: 20 }, (_, k) => ({
+      owner: `o${p * 20 + k}`,
+      weight: 1 + ((p + k) % 3),
+    })),
     caps: { max_per_day: 500 },
   };
 }
 type Cond = Record<string, unknown>;
 const rules: { id: string; when?: Cond; assign: unknown; fallback: unknown[] }[] = [
-  { id: 'strategic', when: { 'account.strategic': true }, assign: 'account_owner', fallback: [{ pool: 'pool-0' }] },
-  { id: 'enterprise-accounts', when: { 'account.tier': 'enterprise', employees: { gte: 1000 } }, assign: 'account_owner', fallback: [{ pool: 'pool-1' }] },
+  {
+    id: 'strategic',
+    when: { 'account.strategic': true },
+    assign: 'account_owner',
+    fallback: [{ pool: 'pool-0' }],
+  },
+  {
+    id: 'enterprise-accounts',
+    when: { 'account.tier': 'enterprise', employees: { gte: 1000 } },
+    assign: 'account_owner',
+    fallback: [{ pool: 'pool-1' }],
+  },
 ];
 for (let r = rules.length; r < RULES - 1; r++) {
   const when: Cond =
     r % 3 === 0
-      ? { any: [{ country: { in: sample(COUNTRIES, 3) } }, { source: { in: sample(SOURCES, 1) }, product: { in: sample(PRODUCTS, 1) } }], employees: { gte: Math.floor(rand() * 5000) } }
-      : { country: { in: sample(COUNTRIES, 5) }, source: { in: sample(SOURCES, 2) }, employees: { gte: Math.floor(rand() * 2000) } };
-  rules.push({ id: `r${r}`, when, assign: { pool: `pool-${r % POOLS}` }, fallback: [{ pool: `pool-${(r + 1) % POOLS}` }, { queue: 'overflow' }] });
+      ? {
+          any: [
+            { country: { in: sample(COUNTRIES, 3) } },
+            { source: { in: sample(SOURCES, 1) }, product: { in: sample(PRODUCTS, 1) } },
+          ],
+          employees: { gte: Math.floor(rand() * 5000) },
+        }
+      : {
+          country: { in: sample(COUNTRIES, 5) },
+          source: { in: sample(SOURCES, 2) },
+          employees: { gte: Math.floor(rand() * 2000) },
+        };
+  rules.push({
+    id: `r${r}`,
+    when,
+    assign: { pool: `pool-${r % POOLS}` },
+    fallback: [{ pool: `pool-${(r + 1) % POOLS}` }, { queue: 'overflow' }],
+  });
 }
 rules.push({ id: 'catch-all', assign: { pool: 'pool-49' }, fallback: [{ queue: 'triage' }] });
 const policyDoc = { default_queue: 'triage', queues: { overflow: {}, triage: {} }, pools, rules };
@@ -143,7 +234,13 @@ function routeAll(count: number, explain: boolean): number {
   const state = createRoutingState();
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
-    const { changes } = routeLead(policy, leads[i % DISTINCT_LEADS]!, { directory, accounts: accountIndex, state, now: START + i * STEP_MS, explain });
+    const { changes } = routeLead(policy, leads[i % DISTINCT_LEADS]!, {
+      directory,
+      accounts: accountIndex,
+      state,
+      now: START + i * STEP_MS,
+      explain,
+    });
     applyStateChanges(state, changes);
   }
   return count / ((performance.now() - t0) / 1000);
@@ -154,7 +251,12 @@ function p99Micros(count: number): number {
   const times = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
-    const { changes } = routeLead(policy, leads[i % DISTINCT_LEADS]!, { directory, accounts: accountIndex, state, now: START + i * STEP_MS });
+    const { changes } = routeLead(policy, leads[i % DISTINCT_LEADS]!, {
+      directory,
+      accounts: accountIndex,
+      state,
+      now: START + i * STEP_MS,
+    });
     applyStateChanges(state, changes);
     times[i] = performance.now() - t0;
   }
@@ -168,7 +270,12 @@ function simulateMillion(): number {
   function* stream() {
     for (i = 0; i < LEADS; i++) yield leads[i % DISTINCT_LEADS]!;
   }
-  simulateLeads(policy, stream(), { directory, accounts: accountIndex, defaultNow: START, timestampOf: () => START + i * STEP_MS });
+  simulateLeads(policy, stream(), {
+    directory,
+    accounts: accountIndex,
+    defaultNow: START,
+    timestampOf: () => START + i * STEP_MS,
+  });
   return (performance.now() - t0) / 1000;
 }
 
@@ -179,7 +286,8 @@ function toJre(cond: Cond): Record<string, unknown> {
   for (const [key, value] of Object.entries(cond)) {
     if (key === 'any') all.push({ any: (value as Cond[]).map(toJre) });
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [op, v] of Object.entries(value)) all.push({ fact: key, operator: JRE_OPS[op], value: v });
+      for (const [op, v] of Object.entries(value))
+        all.push({ fact: key, operator: JRE_OPS[op], value: v });
     } else all.push({ fact: key, operator: 'equal', value });
   }
   return { all };
@@ -233,11 +341,19 @@ const figures = {
 };
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`\nleadrouter engine benchmark — ${cpu}, ${os.cpus().length} cores, Node ${process.version}`);
-console.log(`policy: ${policy.rules.length} rules, ${policy.pools.size} pools, ${OWNERS} owners, ${ACCOUNTS} accounts; ${LEADS.toLocaleString('en')} leads; median of ${reps}\n`);
+console.log(
+  `\nleadrouter engine benchmark — ${cpu}, ${os.cpus().length} cores, Node ${process.version}`,
+);
+console.log(
+  `policy: ${policy.rules.length} rules, ${policy.pools.size} pools, ${OWNERS} owners, ${ACCOUNTS} accounts; ${LEADS.toLocaleString('en')} leads; median of ${reps}\n`,
+);
 const rows: [string, string, string][] = [
   ['decisions/s, explanations off', figures.decisions_per_sec.toLocaleString('en'), '≥ 200,000'],
-  ['decisions/s, explanations on', figures.decisions_per_sec_explain.toLocaleString('en'), '≥ 50,000'],
+  [
+    'decisions/s, explanations on',
+    figures.decisions_per_sec_explain.toLocaleString('en'),
+    '≥ 50,000',
+  ],
   ['p99 per decision (µs)', String(figures.p99_us), ''],
   ['json-rules-engine first-match/s', figures.json_rules_engine_per_sec.toLocaleString('en'), ''],
   ['leadrouter ÷ json-rules-engine', `${figures.vs_json_rules_engine}×`, '≥ 20×'],

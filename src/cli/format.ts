@@ -1,5 +1,10 @@
 /** Rendering decisions, summaries and issues for a person at a terminal. */
-import { describeCandidate, formatIssue, type Decision, type PolicyIssue } from '../engine/index.ts';
+import {
+  describeCandidate,
+  formatIssue,
+  type Decision,
+  type PolicyIssue,
+} from '../engine/index.ts';
 import type { DistributionSummary } from '../service/distribution.ts';
 import type { SimulationResult } from '../service/simulate.ts';
 
@@ -16,9 +21,12 @@ export function formatDecision(decision: Decision): string {
       : decision.outcome === 'queued'
         ? `QUEUED in ${decision.queueId}`
         : 'UNROUTABLE';
-  lines.push(`${head}${decision.ruleId ? `  (rule ${decision.ruleId}${decision.poolId ? `, pool ${decision.poolId}` : ''})` : ''}`);
+  lines.push(
+    `${head}${decision.ruleId ? `  (rule ${decision.ruleId}${decision.poolId ? `, pool ${decision.poolId}` : ''})` : ''}`,
+  );
   if (decision.reason) lines.push(`  reason: ${decision.reason}`);
-  if (decision.retryAt !== undefined) lines.push(`  retry at: ${new Date(decision.retryAt).toISOString()}`);
+  if (decision.retryAt !== undefined)
+    lines.push(`  retry at: ${new Date(decision.retryAt).toISOString()}`);
   const x = decision.explanation;
   if (!x) return lines.join('\n');
   lines.push(`  ${x.summary}`, `  policy version: ${x.policyVersion}`);
@@ -26,13 +34,23 @@ export function formatDecision(decision: Decision): string {
     .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : String(v)}`);
   if (derived.length) lines.push(`  derived: ${derived.join(', ')}`);
-  lines.push(x.account ? `  account: ${x.account.name} (${x.account.accountId}) by ${x.account.method}, score ${x.account.score.toFixed(2)}` : '  account: no match');
+  lines.push(
+    x.account
+      ? `  account: ${x.account.name} (${x.account.accountId}) by ${x.account.method}, score ${x.account.score.toFixed(2)}`
+      : '  account: no match',
+  );
   lines.push('  rules:');
-  for (const r of x.rules) lines.push(`    ${r.matched ? '✓' : '✗'} ${r.ruleId}${r.failedClause ? `: ${r.failedClause}` : ''}`);
+  for (const r of x.rules)
+    lines.push(
+      `    ${r.matched ? '✓' : '✗'} ${r.ruleId}${r.failedClause ? `: ${r.failedClause}` : ''}`,
+    );
   lines.push('  targets:');
   for (const a of x.attempts) {
-    lines.push(`    ${a.step === 0 ? 'primary' : `fallback ${a.step}`}: ${a.target}${a.strategy ? ` [${a.strategy}]` : ''} → ${a.result}${a.reason ? ` (${a.reason})` : ''}`);
-    for (const c of a.candidates ?? []) lines.push(`      ${c.status === 'chosen' ? '→' : ' '} ${describeCandidate(c)}`);
+    lines.push(
+      `    ${a.step === 0 ? 'primary' : `fallback ${a.step}`}: ${a.target}${a.strategy ? ` [${a.strategy}]` : ''} → ${a.result}${a.reason ? ` (${a.reason})` : ''}`,
+    );
+    for (const c of a.candidates ?? [])
+      lines.push(`      ${c.status === 'chosen' ? '→' : ' '} ${describeCandidate(c)}`);
     if (a.figures) lines.push(`      figures: ${JSON.stringify(a.figures)}`);
   }
   return lines.join('\n');
@@ -50,7 +68,8 @@ function table(rows: ReadonlyArray<readonly [string, string | number]>, indent =
 
 export function formatSimulation(r: SimulationResult): string {
   const pct = (n: number) => `${n} (${r.count ? ((100 * n) / r.count).toFixed(1) : '0.0'}%)`;
-  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const sorted = (m: Map<string, number>) =>
+    [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const lines = [
     `Routed ${r.count} leads${r.elapsedMs !== undefined ? ` in ${(r.elapsedMs / 1000).toFixed(2)} s` : ''}`,
     `  assigned ${pct(r.byOutcome.assigned)}, queued ${pct(r.byOutcome.queued)}, unroutable ${pct(r.byOutcome.unroutable)}`,
@@ -61,6 +80,7 @@ export function formatSimulation(r: SimulationResult): string {
   if (r.byQueue.size) lines.push('', 'Queued by queue', ...table(sorted(r.byQueue)));
   lines.push('', `Leads per owner (${fmtSummary(r.distribution)})`, ...table(sorted(r.byOwner)));
   lines.push('', 'Leads per pool');
-  for (const [poolId, d] of Object.entries(r.pools)) lines.push(`  ${poolId}: ${d.total} leads over ${d.owners} members; ${fmtSummary(d)}`);
+  for (const [poolId, d] of Object.entries(r.pools))
+    lines.push(`  ${poolId}: ${d.total} leads over ${d.owners} members; ${fmtSummary(d)}`);
   return lines.join('\n');
 }

@@ -36,7 +36,12 @@ function read(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : (error as Error).message;
     throw new InputError(file, [{ severity: 'error', path: '', message: why }], `${file}: ${why}`);
   }
 }
@@ -56,7 +61,11 @@ function formatOf<T extends string>(file: string, allowed: readonly T[], fallbac
   if (allowed.includes(format)) return format;
   if (fallback) return fallback;
   throw new InputError(file, [
-    { severity: 'error', path: '', message: `unsupported file type ".${ext}"; expected ${allowed.map((a) => `.${a}`).join(', ')}` },
+    {
+      severity: 'error',
+      path: '',
+      message: `unsupported file type ".${ext}"; expected ${allowed.map((a) => `.${a}`).join(', ')}`,
+    },
   ]);
 }
 
@@ -67,7 +76,9 @@ export function contentHash(text: string): string {
 
 export function readPolicyDocument(file: string): { raw: unknown; text: string } {
   const text = read(file);
-  const raw = withFile(file, () => parsePolicyText(text, formatOf<'yaml' | 'json'>(file, ['yaml', 'json'], 'yaml')));
+  const raw = withFile(file, () =>
+    parsePolicyText(text, formatOf<'yaml' | 'json'>(file, ['yaml', 'json'], 'yaml')),
+  );
   return { raw, text };
 }
 
@@ -77,19 +88,27 @@ export function loadPolicy(file: string): { policy: CompiledPolicy; warnings: Po
 }
 
 export function loadDirectory(file: string): Directory {
-  const owners = withFile(file, () => parseOwners(read(file), formatOf(file, ['csv', 'yaml', 'json'])));
+  const owners = withFile(file, () =>
+    parseOwners(read(file), formatOf(file, ['csv', 'yaml', 'json'])),
+  );
   return { owners: new Map(owners.map((o) => [o.id, o])) };
 }
 
 export function loadAccounts(file: string | undefined): AccountIndex | undefined {
   if (!file) return undefined;
-  const accounts = withFile(file, () => parseAccounts(read(file), formatOf(file, ['csv', 'yaml', 'json'])));
+  const accounts = withFile(file, () =>
+    parseAccounts(read(file), formatOf(file, ['csv', 'yaml', 'json'])),
+  );
   return buildAccountIndex(accounts);
 }
 
 export function loadLeads(file: string, mappingFile?: string): Lead[] {
-  const mapping = mappingFile ? withFile(mappingFile, () => parseLeadMapping(read(mappingFile))) : undefined;
-  return withFile(file, () => parseLeads(read(file), formatOf(file, ['csv', 'jsonl', 'json']), mapping));
+  const mapping = mappingFile
+    ? withFile(mappingFile, () => parseLeadMapping(read(mappingFile)))
+    : undefined;
+  return withFile(file, () =>
+    parseLeads(read(file), formatOf(file, ['csv', 'jsonl', 'json']), mapping),
+  );
 }
 
 /** One lead from a JSON file (an object), or `-` for standard input. */
@@ -99,10 +118,14 @@ export function loadLead(file: string): Lead {
   try {
     lead = JSON.parse(text);
   } catch (error) {
-    throw new InputError(file, [{ severity: 'error', path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+    throw new InputError(file, [
+      { severity: 'error', path: '', message: `not valid JSON: ${(error as Error).message}` },
+    ]);
   }
   if (!lead || typeof lead !== 'object' || Array.isArray(lead)) {
-    throw new InputError(file, [{ severity: 'error', path: '', message: 'expected one lead as a JSON object' }]);
+    throw new InputError(file, [
+      { severity: 'error', path: '', message: 'expected one lead as a JSON object' },
+    ]);
   }
   return lead as Lead;
 }
@@ -111,6 +134,13 @@ export function loadLead(file: string): Lead {
 export function parseNow(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(t)) throw new InputError('--now', [{ severity: 'error', path: '--now', message: `"${value}" is not an ISO-8601 time or epoch milliseconds` }]);
+  if (Number.isNaN(t))
+    throw new InputError('--now', [
+      {
+        severity: 'error',
+        path: '--now',
+        message: `"${value}" is not an ISO-8601 time or epoch milliseconds`,
+      },
+    ]);
   return t;
 }

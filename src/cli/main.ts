@@ -32,22 +32,43 @@ program
   .requiredOption('--owners <file>', 'owners (CSV, YAML or JSON)')
   .option('--accounts <file>', 'accounts (CSV, YAML or JSON) for lead-to-account matching')
   .requiredOption('--lead <file>', 'the lead as a JSON object, or - for standard input')
-  .option('--now <time>', 'routing time, ISO-8601 or epoch ms (default: the lead\'s created_at, else now)')
+  .option(
+    '--now <time>',
+    "routing time, ISO-8601 or epoch ms (default: the lead's created_at, else now)",
+  )
   .option('--explain', 'print the full explanation', false)
   .option('--json', 'print the decision as JSON', false)
-  .action((o: { policy: string; owners: string; accounts?: string; lead: string; now?: string; explain: boolean; json: boolean }) => {
-    const { policy } = loadPolicy(o.policy);
-    const directory = loadDirectory(o.owners);
-    const accounts = loadAccounts(o.accounts);
-    const lead = loadLead(o.lead);
-    const now = parseNow(o.now) ?? leadTimestamp(lead) ?? Date.now();
-    const { decision } = routeLead(policy, lead, { directory, accounts, state: createRoutingState(), now, explain: o.explain || o.json });
-    console.log(o.json ? JSON.stringify(decision, null, 2) : formatDecision(decision));
-  });
+  .action(
+    (o: {
+      policy: string;
+      owners: string;
+      accounts?: string;
+      lead: string;
+      now?: string;
+      explain: boolean;
+      json: boolean;
+    }) => {
+      const { policy } = loadPolicy(o.policy);
+      const directory = loadDirectory(o.owners);
+      const accounts = loadAccounts(o.accounts);
+      const lead = loadLead(o.lead);
+      const now = parseNow(o.now) ?? leadTimestamp(lead) ?? Date.now();
+      const { decision } = routeLead(policy, lead, {
+        directory,
+        accounts,
+        state: createRoutingState(),
+        now,
+        explain: o.explain || o.json,
+      });
+      console.log(o.json ? JSON.stringify(decision, null, 2) : formatDecision(decision));
+    },
+  );
 
 program
   .command('simulate')
-  .description('Route a sequence of leads statefully, as production would, and summarise the distribution')
+  .description(
+    'Route a sequence of leads statefully, as production would, and summarise the distribution',
+  )
   .requiredOption('--policy <file>', 'policy (YAML or JSON)')
   .requiredOption('--owners <file>', 'owners (CSV, YAML or JSON)')
   .option('--accounts <file>', 'accounts (CSV, YAML or JSON)')
@@ -58,13 +79,26 @@ program
   .option('--explain', 'include explanations in --out', false)
   .option('--json', 'print the summary as JSON', false)
   .action(
-    (o: { policy: string; owners: string; accounts?: string; leads: string; map?: string; out?: string; now?: string; explain: boolean; json: boolean }) => {
+    (o: {
+      policy: string;
+      owners: string;
+      accounts?: string;
+      leads: string;
+      map?: string;
+      out?: string;
+      now?: string;
+      explain: boolean;
+      json: boolean;
+    }) => {
       const { policy } = loadPolicy(o.policy);
       const directory = loadDirectory(o.owners);
       const accounts = loadAccounts(o.accounts);
       const leads = loadLeads(o.leads, o.map);
       const out = o.out ? createWriteStream(o.out) : undefined;
-      const bar = process.stderr.isTTY && leads.length >= 10_000 ? new SingleBar({ etaBuffer: 10_000 }, Presets.shades_classic) : undefined;
+      const bar =
+        process.stderr.isTTY && leads.length >= 10_000
+          ? new SingleBar({ etaBuffer: 10_000 }, Presets.shades_classic)
+          : undefined;
       bar?.start(leads.length, 0);
       const started = performance.now();
       const result = simulateLeads(policy, leads, {
@@ -88,9 +122,13 @@ program
           byRule: Object.fromEntries(result.byRule),
           byOwner: Object.fromEntries(result.byOwner),
           byQueue: Object.fromEntries(result.byQueue),
-          byPool: Object.fromEntries([...result.byPool].map(([k, v]) => [k, Object.fromEntries(v)])),
+          byPool: Object.fromEntries(
+            [...result.byPool].map(([k, v]) => [k, Object.fromEntries(v)]),
+          ),
         };
-        console.log(JSON.stringify(plain, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v), 2));
+        console.log(
+          JSON.stringify(plain, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v), 2),
+        );
       } else {
         console.log(formatSimulation(result));
       }
@@ -123,7 +161,9 @@ policyCommand
 
 program
   .command('serve')
-  .description('Run the routing service (HTTP API) on embedded PGlite, or PostgreSQL with DATABASE_URL')
+  .description(
+    'Run the routing service (HTTP API) on embedded PGlite, or PostgreSQL with DATABASE_URL',
+  )
   .option('--data <dir>', 'embedded database directory (default ./data)')
   .option('--database-url <url>', 'PostgreSQL connection string (default: $DATABASE_URL)')
   .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
@@ -131,11 +171,21 @@ program
   .option('--demo', 'load the examples (policy, owners, accounts) into an empty database')
   .option('--config <file>', 'configuration file (YAML or JSON)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
-  .action(async (o: { data?: string; databaseUrl?: string; host?: string; port?: string; demo?: boolean; config?: string; logLevel?: string }) => {
-    // Loaded on demand: the other commands need no database or HTTP stack.
-    const { runServe } = await import('./serve.ts');
-    await runServe(o);
-  });
+  .action(
+    async (o: {
+      data?: string;
+      databaseUrl?: string;
+      host?: string;
+      port?: string;
+      demo?: boolean;
+      config?: string;
+      logLevel?: string;
+    }) => {
+      // Loaded on demand: the other commands need no database or HTTP stack.
+      const { runServe } = await import('./serve.ts');
+      await runServe(o);
+    },
+  );
 
 program.addOption(new Option('--debug', 'print stack traces').hideHelp());
 
