@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { DataDirLockedError, lockDataDir, LOCK_FILE } from '../src/store/data-dir-lock.ts';
 import { openStore } from '../src/store/database.ts';
 import { listMigrations } from '../src/store/migrate.ts';
+import { readPoolStates, writePoolStates } from '../src/store/routing-state-repo.ts';
 import { createTestDatabase, DATABASE_KIND, TEST_DATABASE_URL } from './service-harness.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'leadrouter-store-test-'));
@@ -57,6 +58,37 @@ describe(`migrations (${DATABASE_KIND})`, () => {
       }
     },
   );
+});
+
+describe(`routing state rows (${DATABASE_KIND})`, () => {
+  it('reads back the pool memory it wrote, and reads a row of another shape as absent', async () => {
+    const db = await createTestDatabase();
+    const store = await openStore({ ...db.storeOptions });
+    try {
+      const state = {
+        cursor: 2,
+        ownerIds: ['ana', 'ben'],
+        currentWeights: [1.5, -1.5],
+        virtualShares: [null, 3],
+        period: '2026-W48',
+        assigned: 7,
+      };
+      await writePoolStates(store.db, new Map([['p', state]]));
+      // What an earlier version wrote: weights keyed by owner id.
+      await sql`insert into routing_pools (pool_id, state) values ('old', ${JSON.stringify({
+        cursor: 0,
+        currentWeights: { ana: 1 },
+        virtualShares: {},
+        assigned: 1,
+      })}::jsonb)`.execute(store.db);
+      const read = await readPoolStates(store.db, undefined);
+      expect(read.get('p')).toEqual(state);
+      expect(read.has('old')).toBe(false);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
 });
 
 describe('the embedded data directory lock', () => {
