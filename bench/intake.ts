@@ -11,31 +11,19 @@
  * BENCH_SECONDS (default 10).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { parseLeadMapping, parseLeads } from '../src/formats/leads.ts';
 import { loadDemoData } from '../src/service/demo.ts';
 import { createServices } from '../src/service/index.ts';
 import { hashRequest } from '../src/service/route-lead.ts';
 import { openStore } from '../src/store/database.ts';
+import { demoLeads } from './demo-leads.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SUBMITTERS = 50;
 
-const mapping = parseLeadMapping(readFileSync(join(ROOT, 'examples/leads-mapping.yaml'), 'utf8'));
-const leads = parseLeads(
-  readFileSync(join(ROOT, 'examples/leads.csv'), 'utf8'),
-  'csv',
-  mapping,
-).map((lead) => {
-  const { id, created_at: _createdAt, ...attributes } = lead;
-  return { attributes, sourceId: String(id) };
-});
+const leads = demoLeads();
 
 const schema = `lr_intake_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: DATABASE_URL });

@@ -14,15 +14,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { parseLeadMapping, parseLeads } from '../src/formats/leads.ts';
+import { demoLeads, ROOT } from './demo-leads.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Math.min(5, Math.max(2, Math.round(SECONDS / 5)));
@@ -31,15 +29,7 @@ const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 
 // ---- realistic leads ----------------------------------------------------------------------------
 
-const mapping = parseLeadMapping(readFileSync(join(ROOT, 'examples/leads-mapping.yaml'), 'utf8'));
-const leads = parseLeads(
-  readFileSync(join(ROOT, 'examples/leads.csv'), 'utf8'),
-  'csv',
-  mapping,
-).map((lead) => {
-  const { id, created_at: _createdAt, ...attributes } = lead;
-  return { attributes, sourceId: String(id) };
-});
+const leads = demoLeads();
 const runId = randomBytes(4).toString('hex');
 let sent = 0;
 

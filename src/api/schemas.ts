@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../service/errors.ts';
-import { LEAD_STATUSES } from '../service/index.ts';
-import { SETTABLE_STATUSES } from '../service/leads.ts';
+import { LEAD_STATUSES, SETTABLE_STATUSES } from '../service/index.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared

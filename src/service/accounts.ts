@@ -13,6 +13,7 @@ import {
 } from '../store/accounts-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { invalid, notFound, ServiceError, type ErrorDetail } from './errors.ts';
+import { decodeId, toPage } from './pages.ts';
 
 export interface AccountDoc {
   id: string;
@@ -51,21 +52,15 @@ export class AccountService {
     items: AccountDoc[];
     nextCursor: string | null;
   }> {
-    const afterId = options.cursor
-      ? Buffer.from(options.cursor, 'base64url').toString()
-      : undefined;
+    const afterId = options.cursor ? decodeId(options.cursor) : undefined;
     const rows = await listAccountsPage(this.db, {
       ...options,
       ownerId: options.owner,
       afterId,
       limit: options.limit + 1,
     });
-    const more = rows.length > options.limit;
-    if (more) rows.pop();
-    return {
-      items: rows.map(toAccountDoc),
-      nextCursor: more ? Buffer.from(rows.at(-1)!.id).toString('base64url') : null,
-    };
+    const page = toPage(rows, options.limit);
+    return { items: page.items.map(toAccountDoc), nextCursor: page.nextCursor };
   }
 
   async getAccount(id: string): Promise<AccountDoc> {

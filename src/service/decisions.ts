@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { listDecisions, type DecisionFilter, type DecisionRecord } from '../store/leads-repo.ts';
 import type { Database } from '../store/schema.ts';
-import { decodeCursor, encodeCursor } from './leads.ts';
+import { decodeUuidCursor, toPage, type Page } from './pages.ts';
 
 export class DecisionService {
   constructor(private readonly db: Kysely<Database>) {}
@@ -13,15 +13,9 @@ export class DecisionService {
   /** Newest first, `limit` per page. */
   async listDecisions(
     filter: Omit<DecisionFilter, 'after'> & { cursor?: string },
-  ): Promise<{ items: DecisionRecord[]; nextCursor: string | null }> {
-    const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
-    const items = await listDecisions(this.db, { ...filter, after, limit: filter.limit + 1 });
-    const more = items.length > filter.limit;
-    if (more) items.pop();
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: more && last ? encodeCursor({ id: last.id }) : null,
-    };
+  ): Promise<Page<DecisionRecord>> {
+    const after = filter.cursor ? decodeUuidCursor(filter.cursor) : undefined;
+    const rows = await listDecisions(this.db, { ...filter, after, limit: filter.limit + 1 });
+    return toPage(rows, filter.limit);
   }
 }

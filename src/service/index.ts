@@ -77,5 +77,10 @@ export function createServices(options: ServicesOptions): Services {
 
 // What the API layer needs to know of stored records, re-exported so it depends on the service
 // layer only, never on the store.
-export { LEAD_STATUSES, type DecisionRecord, type LeadRecord } from '../store/leads-repo.ts';
+export {
+  LEAD_STATUSES,
+  SETTABLE_STATUSES,
+  type DecisionRecord,
+  type LeadRecord,
+} from '../store/leads-repo.ts';
 export type { PolicyVersionRecord } from '../store/policies-repo.ts';

@@ -6,7 +6,6 @@
  */
 import type { Kysely } from 'kysely';
 import {
-  deriveLeadFields,
   normalizeEmail,
   releaseOpenLead,
   type Decision,
@@ -23,7 +22,6 @@ import {
   OPEN_STATUSES,
   findLead,
   updateLead,
-  type Cursor,
   type DecisionRecord,
   type LeadFilter,
   type LeadRecord,
@@ -38,8 +36,10 @@ import {
 import type { Database } from '../store/schema.ts';
 import { notFound, ServiceError } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import { decodeUuidCursor, toPage, type Page } from './pages.ts';
 import type { RoutingCache, RoutingContext } from './routing-cache.ts';
 import {
+  storedDerivedFields,
   buildDecisionRow,
   leadFieldsAfter,
   decisionRecordOf,
@@ -67,20 +67,6 @@ export interface LeadPatch {
   externalId?: string | null;
 }
 
-export interface LeadPage {
-  items: LeadRecord[];
-  nextCursor: string | null;
-}
-
-/** Statuses a caller may set; queued, unroutable and assigned come from routing. */
-export const SETTABLE_STATUSES = [
-  'contacted',
-  'qualified',
-  'converted',
-  'disqualified',
-  'closed',
-] as const;
-
 const MAX_ATTEMPTS = 8;
 
 export class LeadService {
@@ -93,16 +79,12 @@ export class LeadService {
     return { ...lead, decisions: await listLeadDecisions(this.o.db, id) };
   }
 
-  async listLeads(filter: Omit<LeadFilter, 'after'> & { cursor?: string }): Promise<LeadPage> {
-    const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
-    const items = await listLeads(this.o.db, { ...filter, after, limit: filter.limit + 1 });
-    const more = items.length > filter.limit;
-    if (more) items.pop();
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: more && last ? encodeCursor({ id: last.id }) : null,
-    };
+  async listLeads(
+    filter: Omit<LeadFilter, 'after'> & { cursor?: string },
+  ): Promise<Page<LeadRecord>> {
+    const after = filter.cursor ? decodeUuidCursor(filter.cursor) : undefined;
+    const rows = await listLeads(this.o.db, { ...filter, after, limit: filter.limit + 1 });
+    return toPage(rows, filter.limit);
   }
 
   /** Changes attributes (re-deriving the normalised fields) and status. */
@@ -123,10 +105,7 @@ export class LeadService {
           }
           set.attributes = JSON.stringify(attributes);
           set.email_norm = normalizeEmail(attributes.email) ?? null;
-          if (ctx)
-            set.derived = JSON.stringify(
-              compactFields(deriveLeadFields(attributes as Lead, ctx.policy, ctx.accounts)),
-            );
+          if (ctx) set.derived = JSON.stringify(storedDerivedFields(attributes as Lead, ctx));
         }
         if (patch.externalId !== undefined) set.external_id = patch.externalId;
         if (patch.status && patch.status !== lead.status) {
@@ -339,26 +318,4 @@ async function adjustOpen(
 
 function emptyOwnerState(): OwnerState {
   return { open: 0, dayKey: '', dayCount: 0, weekKey: '', weekCount: 0, lastAssignedAt: null };
-}
-
-function compactFields(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields))
-    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) out[k] = v;
-  return out;
-}
-
-/** Opaque listing cursor: the last item's id (ids are time-ordered). */
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(cursor.id).toString('base64url');
-}
-
-export function decodeCursor(text: string): Cursor {
-  const id = Buffer.from(text, 'base64url').toString();
-  if (!isUuid(id)) {
-    throw new ServiceError('validation_failed', 'invalid cursor', [
-      { path: 'cursor', message: 'not a cursor returned by this API' },
-    ]);
-  }
-  return { id };
 }

@@ -23,6 +23,7 @@ import {
 import { readOwnerStates } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { invalid, notFound, ServiceError, type ErrorDetail } from './errors.ts';
+import { decodeId, toPage } from './pages.ts';
 
 /** An owner as the API shows it (the owners-file shape plus timestamps and current load). */
 export interface OwnerDoc {
@@ -73,19 +74,16 @@ export class OwnerService {
     team?: string;
     active?: boolean;
   }): Promise<{ items: OwnerDoc[]; nextCursor: string | null }> {
-    const afterId = options.cursor
-      ? Buffer.from(options.cursor, 'base64url').toString()
-      : undefined;
+    const afterId = options.cursor ? decodeId(options.cursor) : undefined;
     const rows = await listOwnersPage(this.db, { ...options, afterId, limit: options.limit + 1 });
-    const more = rows.length > options.limit;
-    if (more) rows.pop();
+    const page = toPage(rows, options.limit);
     const states = await readOwnerStates(
       this.db,
-      rows.map((r) => r.id),
+      page.items.map((r) => r.id),
     );
     return {
-      items: rows.map((r) => toOwnerDoc(r, states.get(r.id))),
-      nextCursor: more ? Buffer.from(rows.at(-1)!.id).toString('base64url') : null,
+      items: page.items.map((r) => toOwnerDoc(r, states.get(r.id))),
+      nextCursor: page.nextCursor,
     };
   }
 

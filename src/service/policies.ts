@@ -24,6 +24,7 @@ import {
 } from '../store/policies-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { notFound, ServiceError } from './errors.ts';
+import { toPage } from './pages.ts';
 import { diffPolicies, type PolicyChange } from './policy-diff.ts';
 import type { RoutingCache } from './routing-cache.ts';
 
@@ -120,14 +121,13 @@ export class PolicyService {
     limit: number;
   }): Promise<{ items: PolicyVersionRecord[]; nextCursor: string | null }> {
     const beforeId = options.cursor && /^\d+$/.test(options.cursor) ? options.cursor : undefined;
-    const items = await listPolicyVersions(this.db, {
+    const rows = await listPolicyVersions(this.db, {
       status: options.status,
       beforeId,
       limit: options.limit + 1,
     });
-    const more = items.length > options.limit;
-    if (more) items.pop();
-    return { items, nextCursor: more ? items.at(-1)!.id : null };
+    // Version ids are plain numbers: the cursor is the id itself.
+    return toPage(rows, options.limit, (id) => id);
   }
 
   /** Errors and warnings of a stored version, checked against the current owner directory. */

@@ -306,7 +306,7 @@ function prepareLead(request: IntakeRequest, ctx: RoutingContext, now: number): 
       : { ...request.attributes, id: request.externalId };
   // Derived once: the stored fields and both routing passes read the same result.
   const derivedLead = deriveLead(lead, ctx.policy, ctx.accounts);
-  const derived = compact(deriveLeadFields(lead, ctx.policy, ctx.accounts, derivedLead));
+  const derived = storedDerivedFields(lead, ctx, derivedLead);
   const emailNorm = normalizeEmail(lead.email);
   const id = createId(now);
   const created = new Date(now);
@@ -543,10 +543,17 @@ function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-/** Drops undefined values and empty lists, so stored derived fields stay small. */
-function compact(fields: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The derived fields stored beside a lead, without absent values and empty lists so that they
+ * stay small. `derived`, when the caller has it, saves deriving the lead again.
+ */
+export function storedDerivedFields(
+  lead: Lead,
+  ctx: RoutingContext,
+  derived?: DerivedLead,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
+  for (const [k, v] of Object.entries(deriveLeadFields(lead, ctx.policy, ctx.accounts, derived))) {
     if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
     out[k] = v;
   }

@@ -6,16 +6,15 @@ import { type Insertable, type Kysely, type Selectable } from 'kysely';
 import { idFloor } from './ids.ts';
 import type { Database, DecisionsTable, LeadsTable } from './schema.ts';
 
-export const LEAD_STATUSES = [
-  'queued',
-  'unroutable',
-  'assigned',
+/** Statuses a caller may set; queued, unroutable and assigned come from routing. */
+export const SETTABLE_STATUSES = [
   'contacted',
   'qualified',
   'converted',
   'disqualified',
   'closed',
 ] as const;
+export const LEAD_STATUSES = ['queued', 'unroutable', 'assigned', ...SETTABLE_STATUSES] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 /** Statuses in which a lead counts towards its owner's open load. */
 export const OPEN_STATUSES: ReadonlySet<string> = new Set(['assigned', 'contacted', 'qualified']);
