@@ -10,6 +10,9 @@ import {
 import type { Strategy } from './policy-schema.ts';
 import type { OwnerState, PoolState } from './types.ts';
 
+/** Nobody has any load yet. */
+const NO_STATE: ReadonlyMap<string, OwnerState> = new Map();
+
 const STRATEGIES: readonly Strategy[] = ['round_robin', 'weighted', 'least_loaded', 'fair_share'];
 
 /** A pool state written as records by owner id, as people read it. */
@@ -69,7 +72,7 @@ function simulate(
       members,
       eligible,
       state,
-      ownerState: (id) => owners.get(id),
+      ownerState: owners,
       period: periods?.[step] ?? '2026-W48',
       explain: true,
     });
@@ -122,7 +125,7 @@ function deepFreeze<T>(value: T): T {
 describe('pickMember', () => {
   it('returns null when nobody is eligible, for every strategy', () => {
     for (const strategy of STRATEGIES) {
-      const input = { strategy, state: emptyPoolState(), ownerState: () => undefined, period: 'p' };
+      const input = { strategy, state: emptyPoolState(), ownerState: NO_STATE, period: 'p' };
       expect(
         pickMember({ ...input, members: membersOf(1, 1), eligible: [false, false] }),
       ).toBeNull();
@@ -164,7 +167,7 @@ describe('pickMember', () => {
           members: abc,
           eligible: [true, true, true],
           state,
-          ownerState: () => undefined,
+          ownerState: NO_STATE,
           period: '',
           explain: true,
         })?.index,
@@ -191,7 +194,7 @@ describe('pickMember', () => {
         members: m,
         eligible: [true, false],
         state,
-        ownerState: () => undefined,
+        ownerState: NO_STATE,
         period: '',
         explain: true,
       })!;
@@ -212,7 +215,7 @@ describe('pickMember', () => {
         members,
         eligible: [true, true, true],
         state,
-        ownerState: () => undefined,
+        ownerState: NO_STATE,
         period: '',
       })!;
       // C: 1 + 1 = 2, A: 2 + 1 = 3, D: 0 + 1 = 1 → A, then A pays the total of 3.
@@ -243,7 +246,7 @@ describe('pickMember', () => {
           members: m,
           eligible,
           state: emptyPoolState(),
-          ownerState: (id) => states[id],
+          ownerState: { get: (id: string) => states[id] },
           period: '',
           explain: true,
         })!.index;
@@ -267,7 +270,7 @@ describe('pickMember', () => {
         members: m,
         eligible: [true, false, true, true],
         state: emptyPoolState(),
-        ownerState: (id) => (id === 'A' ? load(2, 1) : undefined),
+        ownerState: { get: (id: string) => (id === 'A' ? load(2, 1) : undefined) },
         period: '',
         explain: true,
       })!;
@@ -288,7 +291,7 @@ describe('pickMember', () => {
         members,
         eligible,
         state,
-        ownerState: () => undefined,
+        ownerState: NO_STATE,
         period,
         explain: true,
       })!;
@@ -553,7 +556,7 @@ describe('balancing properties', () => {
               members,
               eligible,
               state,
-              ownerState: () => undefined,
+              ownerState: NO_STATE,
               period,
             });
             expect(JSON.stringify(state)).toBe(snapshot);
@@ -587,7 +590,7 @@ describe('balancing properties', () => {
               members,
               eligible: [true, true, true, true],
               state,
-              ownerState: () => undefined,
+              ownerState: NO_STATE,
               period: '2026-W48',
             })!;
             picks.push(r.index);
@@ -675,7 +678,7 @@ describe('lazy eligibility', () => {
             strategy,
             members,
             state: { ...emptyPoolState(), cursor: Math.min(cursor, members.length - 1) },
-            ownerState: (id: string) => owners.get(id),
+            ownerState: owners,
             period: 'p',
           };
           const eager = pickMember({ ...base, eligible });

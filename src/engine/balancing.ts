@@ -51,8 +51,8 @@ export interface PickInput {
   eligible: readonly boolean[] | Eligibility;
   /** This pool's memory; never mutated. */
   state: PoolState;
-  /** Load and counters of an owner, for least_loaded. */
-  ownerState(ownerId: string): OwnerState | undefined;
+  /** Load and counters of members[index], for least_loaded. */
+  ownerState: { get(ownerId: string, index: number): OwnerState | undefined };
   /** fair_share: the current period key (see `periodKey`); a change resets the shares. */
   period: string;
   /** Compute `figures` for an explanation; without it they are left empty (the hot path). */
@@ -278,7 +278,7 @@ function pickLeastLoaded(
   const lasts = lastScratch;
   const tried = triedScratch;
   for (let i = 0; i < n; i++) {
-    const s = ownerState(members[i]!.ownerId);
+    const s = ownerState.get(members[i]!.ownerId, i);
     loads[i] = s?.open ?? 0;
     lasts[i] = s?.lastAssignedAt ?? NaN;
     tried[i] = 0;

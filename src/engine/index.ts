@@ -46,6 +46,7 @@ export { normalizeEmail } from './lead-fields.ts';
 export {
   applyStateChanges,
   createRoutingState,
+  OwnerStateMap,
   releaseOpenLead,
   type MutableRoutingState,
 } from './state.ts';

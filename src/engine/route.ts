@@ -8,6 +8,7 @@
 import type { AccountIndex } from './accounts.ts';
 import { nextAvailableAt, ownerClock, recordAssignment, type OwnerClock } from './availability.ts';
 import { emptyPoolState, periodKey, pickMember } from './balancing.ts';
+import { OwnerStateMap } from './state.ts';
 import type {
   CompiledPolicy,
   CompiledPool,
@@ -102,7 +103,6 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
     explain,
     attempts: [],
     changes: { pools: new Map(), owners: new Map() },
-    ownerState: undefined,
   };
   let decision: Decision | undefined;
   if (explain) {
@@ -143,8 +143,6 @@ interface ChainContext {
   explain: boolean;
   attempts: TargetAttempt[];
   changes: StateChanges;
-  /** The owners' state by id, for least_loaded: made on first use (see `ownerStateOf`). */
-  ownerState: ((ownerId: string) => OwnerState | undefined) | undefined;
 }
 
 function runChain(rule: CompiledRule, ctx: ChainContext): Decision {
@@ -277,7 +275,7 @@ function eligibleReports(pool: CompiledPool): readonly CandidateReport[] {
 /**
  * Why a candidate owner cannot take this lead now, or undefined when they can. `until` says when
  * a temporary obstacle ends. Eligible candidates allocate nothing: this runs for every member of
- * every pool a lead reaches.
+ * every pool a lead reaches. A pool member's state is read through `members` at its `index`.
  */
 function obstacle(
   ownerId: string,
@@ -286,6 +284,8 @@ function obstacle(
   poolCaps: Caps | undefined,
   rule: CompiledRule,
   ctx: ChainContext,
+  members?: MemberStates,
+  index = -1,
 ): CandidateReport | undefined {
   if (clock === undefined) return { ownerId, status: 'unknown_owner' };
   const { now, state } = ctx.input;
@@ -293,7 +293,8 @@ function obstacle(
   if (availability.status !== 'eligible')
     return { ownerId, status: availability.status, until: availability.until };
   if (clock.owner.caps !== undefined || poolCaps !== undefined) {
-    const cap = clock.caps(poolCaps, state.owners.get(ownerId), now);
+    const ownerState = members ? members.get(ownerId, index) : state.owners.get(ownerId);
+    const cap = clock.caps(poolCaps, ownerState, now);
     if (cap !== undefined) return { ownerId, status: cap };
   }
   if (rule.requirements.length > 0) {
@@ -368,22 +369,34 @@ function memberClocks(
   return clocks;
 }
 
-/** Only least_loaded reads owners' state in a pick. */
-const NO_OWNER_STATE = (): undefined => undefined;
-
-function ownerStateOf(ctx: ChainContext): (ownerId: string) => OwnerState | undefined {
-  const owners = ctx.input.state.owners;
-  // A bound method, not an arrow: closures made per lead are costly under tsx's keepNames.
-  return (ctx.ownerState ??= owners.get.bind(owners));
+/**
+ * The state of a pool's members, by owner id and position: read through the slots the state
+ * remembers for the pool when it keeps slots (see `OwnerStateMap`), by id otherwise.
+ */
+class MemberStates {
+  private readonly slotted: OwnerStateMap | undefined;
+  private readonly slots: Int32Array | undefined;
+  constructor(
+    private readonly owners: ReadonlyMap<string, OwnerState>,
+    ids: readonly string[],
+  ) {
+    this.slotted = owners instanceof OwnerStateMap ? owners : undefined;
+    this.slots = this.slotted?.slotsOf(ids);
+  }
+  get(ownerId: string, index: number): OwnerState | undefined {
+    return this.slotted === undefined
+      ? this.owners.get(ownerId)
+      : this.slotted.at(this.slots![index]!);
+  }
 }
 
-/** Checks pool members only when a strategy asks, once each. */
 /**
  * What LazyEligibility knows of each member: 0 not checked, 1 eligible, 2 not. One array for all:
  * a pick is over before the next begins, and a typed array per pick costs more than the pick.
  */
 let knownScratch = new Int8Array(64);
 
+/** Checks pool members only when a strategy asks, once each. */
 class LazyEligibility {
   private readonly known: Int8Array;
   constructor(
@@ -391,6 +404,7 @@ class LazyEligibility {
     private readonly clocks: ReadonlyArray<OwnerClock | undefined>,
     private readonly rule: CompiledRule,
     private readonly ctx: ChainContext,
+    private readonly members: MemberStates,
   ) {
     const n = pool.members.length;
     if (knownScratch.length < n) knownScratch = new Int8Array(2 * n);
@@ -409,6 +423,8 @@ class LazyEligibility {
         this.pool.caps,
         this.rule,
         this.ctx,
+        this.members,
+        i,
       ) === undefined;
     this.known[i] = ok ? 1 : 2;
     return ok;
@@ -428,6 +444,7 @@ function tryPool(
   // Reports of every member are built only when someone will read them; otherwise members are
   // checked on demand, as far as the strategy looks.
   const keep = ctx.explain || rule.availability === 'park';
+  const members = new MemberStates(state.owners, pool.memberIds);
   const reports: CandidateReport[] = [];
   let eligible: boolean[] | LazyEligibility;
   if (keep) {
@@ -435,12 +452,21 @@ function tryPool(
     const eligibleReport = eligibleReports(pool);
     for (let i = 0; i < n; i++) {
       const ownerId = pool.memberIds[i]!;
-      const report = obstacle(ownerId, clocks[i], pool.memberSkills[i], pool.caps, rule, ctx);
+      const report = obstacle(
+        ownerId,
+        clocks[i],
+        pool.memberSkills[i],
+        pool.caps,
+        rule,
+        ctx,
+        members,
+        i,
+      );
       eligible[i] = report === undefined;
       reports.push(report ?? eligibleReport[i]!);
     }
   } else {
-    eligible = new LazyEligibility(pool, clocks, rule, ctx);
+    eligible = new LazyEligibility(pool, clocks, rule, ctx, members);
   }
   const poolState: PoolState =
     ctx.changes.pools.get(pool.id) ?? state.pools.get(pool.id) ?? emptyPoolState();
@@ -450,7 +476,7 @@ function tryPool(
     memberIds: pool.memberIds,
     eligible,
     state: poolState,
-    ownerState: pool.strategy === 'least_loaded' ? ownerStateOf(ctx) : NO_OWNER_STATE,
+    ownerState: members,
     period: pool.strategy === 'fair_share' ? periodKey(pool.period, now) : '',
     explain: ctx.explain,
   });
