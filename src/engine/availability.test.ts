@@ -11,6 +11,9 @@ import {
   nextAvailableAt,
   recordAssignment,
 } from './availability.ts';
+import { compilePolicyOrThrow } from './compile.ts';
+import { routeLead } from './route.ts';
+import { applyStateChanges, createRoutingState } from './state.ts';
 import type { Owner, Weekday, WorkingHours } from './types.ts';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
@@ -725,6 +728,81 @@ describe('availability properties (luxon as the oracle)', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("reports every pool member's availability as a fresh check would, as routing moves through time", () => {
+    // Routing keeps a pool's answers for an interval in which no member's changes: this is where
+    // a wrong interval would show, with members in different zones and time also going back.
+    const memberArb = fc.record({
+      zone: fc.constantFrom(...ZONES),
+      sched: scheduleArb,
+      windows: fc.array(
+        fc.tuple(fc.integer({ min: -96, max: 8 * 96 }), fc.integer({ min: 1, max: 3 * 96 })),
+        { maxLength: 2 },
+      ),
+      pauseQuarters: fc.option(fc.integer({ min: 0, max: 2 * 96 }), { nil: undefined }),
+    });
+    const stepArb = fc.oneof(
+      fc.integer({ min: 1, max: 4 * QUARTER }),
+      fc.integer({ min: 1, max: 2 * DAY }),
+      fc.integer({ min: -DAY, max: -1 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(memberArb, { minLength: 1, maxLength: 4 }),
+        nowArb,
+        fc.array(stepArb, { minLength: 10, maxLength: 40 }),
+        fc.constantFrom('working_now', 'any_active'),
+        (members, now, steps, mode) => {
+          const owners: Owner[] = members.map((m, i) => ({
+            ...buildOwner(m.zone, m.sched, now),
+            id: `o${i}`,
+            outOfOffice: m.windows.map(([start, length]) => ({
+              from: now + start * QUARTER,
+              until: now + (start + length) * QUARTER,
+            })),
+            ...(m.pauseQuarters === undefined
+              ? {}
+              : { paused: true, pausedUntil: now + m.pauseQuarters * QUARTER }),
+          }));
+          const { policy } = compilePolicyOrThrow(
+            {
+              default_queue: 'triage',
+              queues: { triage: {} },
+              pools: { team: { strategy: 'round_robin', members: owners.map((o) => o.id) } },
+              rules: [{ id: 'all', assign: { pool: 'team' }, availability: mode }],
+            },
+            { version: 'v' },
+          );
+          const directory = { owners: new Map(owners.map((o) => [o.id, o])) };
+          const state = createRoutingState();
+          let t = now;
+          for (const step of steps) {
+            t += step;
+            const fresh = owners.map((o) => checkAvailability(o, t, mode === 'working_now'));
+            const plain = routeLead(policy, { id: 'l' }, { directory, state, now: t });
+            const { decision, changes } = routeLead(
+              policy,
+              { id: 'l' },
+              { directory, state, now: t, explain: true },
+            );
+            expect(plain.decision.ownerId).toBe(decision.ownerId);
+            if (decision.ownerId === undefined)
+              expect(fresh.every((c) => c.status !== 'eligible')).toBe(true);
+            const reports = decision.explanation!.attempts[0]!.candidates!;
+            reports.forEach((report, i) => {
+              const status = report.status === 'chosen' ? 'eligible' : report.status;
+              expect({ status, until: report.until }).toEqual({
+                status: fresh[i]!.status,
+                until: fresh[i]!.until,
+              });
+            });
+            applyStateChanges(state, changes);
+          }
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 

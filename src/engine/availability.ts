@@ -418,7 +418,8 @@ export function checkAvailability(
 }
 
 /** An answer of `checkAvailability` and the instants between which it holds. */
-interface TimedCheck {
+/** An availability answer and the interval [from, until) over which it holds. */
+export interface TimedCheck {
   from: EpochMs;
   until: EpochMs;
   check: AvailabilityCheck;
@@ -509,12 +510,17 @@ export class OwnerClock {
 
   /** `checkAvailability(owner, now, workingHours)`. */
   availability(now: EpochMs, workingHours: boolean): AvailabilityCheck {
+    return this.timedAvailability(now, workingHours).check;
+  }
+
+  /** `checkAvailability(owner, now, workingHours)` and the interval around `now` it holds for. */
+  timedAvailability(now: EpochMs, workingHours: boolean): TimedCheck {
     const memo = workingHours ? this.withHours : this.anyTime;
-    if (memo !== undefined && memo.from <= now && now < memo.until) return memo.check;
+    if (memo !== undefined && memo.from <= now && now < memo.until) return memo;
     const fresh = timedAvailability(this.owner, this.hours, now, workingHours);
     if (workingHours) this.withHours = fresh;
     else this.anyTime = fresh;
-    return fresh.check;
+    return fresh;
   }
 
   /** The local date of `now` in the owner's zone, `YYYY-MM-DD`. */

@@ -6,7 +6,14 @@
  * `unroutable`, with the reason.
  */
 import type { AccountIndex } from './accounts.ts';
-import { nextAvailableAt, ownerClock, recordAssignment, type OwnerClock } from './availability.ts';
+import {
+  nextAvailableAt,
+  ownerClock,
+  recordAssignment,
+  type AvailabilityCheck,
+  type OwnerClock,
+  type TimedCheck,
+} from './availability.ts';
 import { emptyPoolState, periodKey, pickMember } from './balancing.ts';
 import { OwnerStateMap } from './state.ts';
 import type {
@@ -275,11 +282,13 @@ function eligibleReports(pool: CompiledPool): readonly CandidateReport[] {
 /**
  * Why a candidate owner cannot take this lead now, or undefined when they can. `until` says when
  * a temporary obstacle ends. Eligible candidates allocate nothing: this runs for every member of
- * every pool a lead reaches. A pool member's state is read through `members` at its `index`.
+ * every pool a lead reaches. `availability` is the clock's answer for the rule at this instant;
+ * a pool member's state is read through `members` at its `index`.
  */
 function obstacle(
   ownerId: string,
   clock: OwnerClock | undefined,
+  availability: AvailabilityCheck | undefined,
   extraSkills: Skills | undefined,
   poolCaps: Caps | undefined,
   rule: CompiledRule,
@@ -287,9 +296,9 @@ function obstacle(
   members?: MemberStates,
   index = -1,
 ): CandidateReport | undefined {
-  if (clock === undefined) return { ownerId, status: 'unknown_owner' };
+  if (clock === undefined || availability === undefined)
+    return { ownerId, status: 'unknown_owner' };
   const { now, state } = ctx.input;
-  const availability = clock.availability(now, rule.availability !== 'any_active');
   if (availability.status !== 'eligible')
     return { ownerId, status: availability.status, until: availability.until };
   if (clock.owner.caps !== undefined || poolCaps !== undefined) {
@@ -317,7 +326,9 @@ function tryOwner(
   ctx: ChainContext,
 ): TargetOutcome {
   const owner = ctx.input.directory.owners.get(ownerId);
-  const report = obstacle(ownerId, owner && ownerClock(owner), undefined, undefined, rule, ctx);
+  const clock = owner && ownerClock(owner);
+  const availability = clock?.availability(ctx.input.now, rule.availability !== 'any_active');
+  const report = obstacle(ownerId, clock, availability, undefined, undefined, rule, ctx);
   if (!report && owner) {
     assignTo(owner, ctx);
     if (ctx.explain)
@@ -343,29 +354,68 @@ function tryOwner(
 }
 
 /**
- * The clocks of the pool's members in this directory (undefined: not in it), looked up once per
- * directory snapshot rather than by id for every lead (pure memoisation: a directory is immutable
- * once built).
+ * The clocks of a pool's members in one directory (undefined: not in it), and their availability
+ * answers over an interval in which none of them changes: one interval check for the pool instead
+ * of one per member, with the answers side by side. Made once per directory snapshot and pool
+ * (pure memoisation: a directory is immutable once built).
  */
-const memberClocksMemo = new WeakMap<
-  Directory,
-  Map<CompiledPool, ReadonlyArray<OwnerClock | undefined>>
->();
+class PoolClocks {
+  readonly clocks: ReadonlyArray<OwnerClock | undefined>;
+  /** Per meaning of availability: [0] any active owner, [1] within working hours. */
+  private readonly windows: [AvailabilityWindow, AvailabilityWindow];
 
-function memberClocks(
-  directory: Directory,
-  pool: CompiledPool,
-): ReadonlyArray<OwnerClock | undefined> {
-  let byPool = memberClocksMemo.get(directory);
-  if (!byPool) memberClocksMemo.set(directory, (byPool = new Map()));
-  let clocks = byPool.get(pool);
-  if (!clocks) {
-    clocks = pool.members.map((m) => {
-      const owner = directory.owners.get(m.ownerId);
+  constructor(directory: Directory, pool: CompiledPool) {
+    this.clocks = pool.memberIds.map((id) => {
+      const owner = directory.owners.get(id);
       return owner && ownerClock(owner);
     });
-    byPool.set(pool, clocks);
+    this.windows = [
+      { from: Infinity, until: -Infinity, checks: [] },
+      { from: Infinity, until: -Infinity, checks: [] },
+    ];
   }
+
+  /** Each member's `checkAvailability` at `now` (an unknown member's entry is meaningless). */
+  availability(now: EpochMs, workingHours: boolean): readonly AvailabilityCheck[] {
+    const window = this.windows[workingHours ? 1 : 0];
+    if (!(window.from <= now && now < window.until)) {
+      let from = -Infinity;
+      let until = Infinity;
+      const checks: AvailabilityCheck[] = [];
+      for (const clock of this.clocks) {
+        const timed = clock ? clock.timedAvailability(now, workingHours) : UNKNOWN_OWNER;
+        checks.push(timed.check);
+        from = Math.max(from, timed.from);
+        until = Math.min(until, timed.until);
+      }
+      window.from = from;
+      window.until = until;
+      window.checks = checks;
+    }
+    return window.checks;
+  }
+}
+
+interface AvailabilityWindow {
+  from: EpochMs;
+  until: EpochMs;
+  checks: AvailabilityCheck[];
+}
+
+/** Stands in for a member missing from the directory, whom `obstacle` reports before this. */
+const UNKNOWN_OWNER: TimedCheck = Object.freeze({
+  from: -Infinity,
+  until: Infinity,
+  check: Object.freeze({ status: 'inactive' as const }),
+});
+
+const poolClocksMemo = new WeakMap<Directory, Map<CompiledPool, PoolClocks>>();
+
+function poolClocks(directory: Directory, pool: CompiledPool): PoolClocks {
+  let byPool = poolClocksMemo.get(directory);
+  if (!byPool) poolClocksMemo.set(directory, (byPool = new Map()));
+  let clocks = byPool.get(pool);
+  if (!clocks) byPool.set(pool, (clocks = new PoolClocks(directory, pool)));
   return clocks;
 }
 
@@ -402,6 +452,7 @@ class LazyEligibility {
   constructor(
     private readonly pool: CompiledPool,
     private readonly clocks: ReadonlyArray<OwnerClock | undefined>,
+    private readonly availability: readonly AvailabilityCheck[],
     private readonly rule: CompiledRule,
     private readonly ctx: ChainContext,
     private readonly members: MemberStates,
@@ -419,6 +470,7 @@ class LazyEligibility {
       obstacle(
         ownerId,
         this.clocks[i],
+        this.availability[i],
         this.pool.memberSkills[i],
         this.pool.caps,
         this.rule,
@@ -440,7 +492,9 @@ function tryPool(
 ): TargetOutcome {
   const { directory, state, now } = ctx.input;
   const n = pool.members.length;
-  const clocks = memberClocks(directory, pool);
+  const pooled = poolClocks(directory, pool);
+  const clocks = pooled.clocks;
+  const availability = pooled.availability(now, rule.availability !== 'any_active');
   // Reports of every member are built only when someone will read them; otherwise members are
   // checked on demand, as far as the strategy looks.
   const keep = ctx.explain || rule.availability === 'park';
@@ -455,6 +509,7 @@ function tryPool(
       const report = obstacle(
         ownerId,
         clocks[i],
+        availability[i],
         pool.memberSkills[i],
         pool.caps,
         rule,
@@ -466,7 +521,7 @@ function tryPool(
       reports.push(report ?? eligibleReport[i]!);
     }
   } else {
-    eligible = new LazyEligibility(pool, clocks, rule, ctx, members);
+    eligible = new LazyEligibility(pool, clocks, availability, rule, ctx, members);
   }
   const poolState: PoolState =
     ctx.changes.pools.get(pool.id) ?? state.pools.get(pool.id) ?? emptyPoolState();
