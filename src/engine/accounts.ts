@@ -890,6 +890,7 @@ export function buildAccountIndex(
   const deletions = buildDeletionTable(names);
   const rareTokens = buildRareTokenTable(names);
   const scratch = new Uint8Array(2 * MAX_FUZZY_LENGTH);
+  const nameLengths = Uint8Array.from(names, (name) => name.length);
   const size = ranked.length;
 
   // Running best of the fuzzy search in progress. Kept here rather than per call so that `match`
@@ -906,11 +907,17 @@ export function buildAccountIndex(
   const queryCounts = new Uint8Array(128);
   const counts = new Uint8Array(128);
   let queryCounted = 0;
+  /**
+   * Whether the name's length alone leaves it a chance against the query and the best so far:
+   * answered from `nameLengths`, side by side, without reading the name itself from the heap.
+   */
+  const reachable = (candidate: number): boolean => {
+    const bound = similarityUpperBound(query.length, nameLengths[candidate] as number);
+    return bound >= threshold && bound >= bestScore;
+  };
   const consider = (candidate: number): void => {
-    if (candidate === best) return;
+    if (candidate === best || !reachable(candidate)) return;
     const name = names[candidate] as string;
-    const bound = similarityUpperBound(query.length, name.length);
-    if (bound < threshold || bound < bestScore) return;
     if (queryCounted === 0) queryCounted = countLetters(query, queryCounts) ? 1 : 2;
     if (queryCounted === 1) {
       const tight = sharedLetterBound(query, name, queryCounts, counts);
@@ -941,6 +948,7 @@ export function buildAccountIndex(
     for (let k = offsets[hash & mask] as number; k < last; k++) {
       if (hashes[k] !== hash) continue;
       const candidate = values[k] as number;
+      if (!reachable(candidate)) continue;
       if (hasWordAt(names[candidate] as string, starts[k] as number, query, start, end))
         consider(candidate);
     }
