@@ -731,9 +731,18 @@ describe('availability properties (luxon as the oracle)', () => {
     );
   });
 
-  it("reports every pool member's availability as a fresh check would, as routing moves through time", () => {
-    // Routing keeps a pool's answers for an interval in which no member's changes: this is where
-    // a wrong interval would show, with members in different zones and time also going back.
+  it("reports every pool member's availability and caps as fresh checks would, as routing moves through time", () => {
+    // Routing keeps a pool's answers, and its members' local days, for an interval in which no
+    // member's changes: this is where a wrong interval would show, with members in different
+    // zones, days turning, and time also going back.
+    const capsArb = fc.record(
+      {
+        maxOpen: fc.integer({ min: 0, max: 6 }),
+        maxPerDay: fc.integer({ min: 0, max: 3 }),
+        maxPerWeek: fc.integer({ min: 1, max: 5 }),
+      },
+      { requiredKeys: [] },
+    );
     const memberArb = fc.record({
       zone: fc.constantFrom(...ZONES),
       sched: scheduleArb,
@@ -742,6 +751,7 @@ describe('availability properties (luxon as the oracle)', () => {
         { maxLength: 2 },
       ),
       pauseQuarters: fc.option(fc.integer({ min: 0, max: 2 * 96 }), { nil: undefined }),
+      caps: fc.option(capsArb, { nil: undefined }),
     });
     const stepArb = fc.oneof(
       fc.integer({ min: 1, max: 4 * QUARTER }),
@@ -754,7 +764,8 @@ describe('availability properties (luxon as the oracle)', () => {
         nowArb,
         fc.array(stepArb, { minLength: 10, maxLength: 40 }),
         fc.constantFrom('working_now', 'any_active'),
-        (members, now, steps, mode) => {
+        fc.option(capsArb, { nil: undefined }),
+        (members, now, steps, mode, poolCaps) => {
           const owners: Owner[] = members.map((m, i) => ({
             ...buildOwner(m.zone, m.sched, now),
             id: `o${i}`,
@@ -765,12 +776,24 @@ describe('availability properties (luxon as the oracle)', () => {
             ...(m.pauseQuarters === undefined
               ? {}
               : { paused: true, pausedUntil: now + m.pauseQuarters * QUARTER }),
+            caps: m.caps,
           }));
+          const team = {
+            strategy: 'round_robin',
+            members: owners.map((o) => o.id),
+            ...(poolCaps && {
+              caps: {
+                max_open: poolCaps.maxOpen,
+                max_per_day: poolCaps.maxPerDay,
+                max_per_week: poolCaps.maxPerWeek,
+              },
+            }),
+          };
           const { policy } = compilePolicyOrThrow(
             {
               default_queue: 'triage',
               queues: { triage: {} },
-              pools: { team: { strategy: 'round_robin', members: owners.map((o) => o.id) } },
+              pools: { team },
               rules: [{ id: 'all', assign: { pool: 'team' }, availability: mode }],
             },
             { version: 'v' },
@@ -780,7 +803,11 @@ describe('availability properties (luxon as the oracle)', () => {
           let t = now;
           for (const step of steps) {
             t += step;
-            const fresh = owners.map((o) => checkAvailability(o, t, mode === 'working_now'));
+            const fresh = owners.map((o): { status: string; until?: number } => {
+              const check = checkAvailability(o, t, mode === 'working_now');
+              if (check.status !== 'eligible') return check;
+              return { status: checkCaps(o, poolCaps, state.owners.get(o.id), t) ?? 'eligible' };
+            });
             const plain = routeLead(policy, { id: 'l' }, { directory, state, now: t });
             const { decision, changes } = routeLead(
               policy,

@@ -535,6 +535,12 @@ export class OwnerClock {
     return this.weekKeyText;
   }
 
+  /** The instants between which the local day of the last `dayKey`/`weekKey` question lasts. */
+  dayInterval(now: EpochMs): { from: EpochMs; until: EpochMs } {
+    if (!(this.dayFrom <= now && now < this.dayUntil)) this.turnDay(now);
+    return { from: this.dayFrom, until: this.dayUntil };
+  }
+
   /** `checkCaps(owner, poolCaps, state, now)`. */
   caps(
     poolCaps: Caps | undefined,
@@ -543,21 +549,8 @@ export class OwnerClock {
   ): CapStatus | undefined {
     const caps = this.owner.caps;
     if (caps === undefined && poolCaps === undefined) return undefined;
-    const maxOpen = smaller(caps?.maxOpen, poolCaps?.maxOpen);
-    if (maxOpen !== undefined && (state?.open ?? 0) >= maxOpen) return 'at_cap_open';
-    // Counters recorded for another local day or week count as 0.
-    const maxDay = smaller(caps?.maxPerDay, poolCaps?.maxPerDay);
-    if (maxDay !== undefined) {
-      const count = state !== undefined && state.dayKey === this.dayKey(now) ? state.dayCount : 0;
-      if (count >= maxDay) return 'at_cap_day';
-    }
-    const maxWeek = smaller(caps?.maxPerWeek, poolCaps?.maxPerWeek);
-    if (maxWeek !== undefined) {
-      const count =
-        state !== undefined && state.weekKey === this.weekKey(now) ? state.weekCount : 0;
-      if (count >= maxWeek) return 'at_cap_week';
-    }
-    return undefined;
+    const limits = combinedCaps(caps, poolCaps);
+    return capReached(limits, state, this.dayKey(now), this.weekKey(now));
   }
 
   private turnDay(now: EpochMs): void {
@@ -627,10 +620,39 @@ export function nextAvailableAt(
 // Caps and counters
 // ---------------------------------------------------------------------------------------------
 
-function smaller(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
+/** Caps as limits, Infinity where there is none. */
+export interface CapLimits {
+  open: number;
+  day: number;
+  week: number;
+}
+
+/** The smaller of the owner's and the pool's limit, each. */
+export function combinedCaps(owner: Caps | undefined, pool: Caps | undefined): CapLimits {
+  return {
+    open: Math.min(owner?.maxOpen ?? Infinity, pool?.maxOpen ?? Infinity),
+    day: Math.min(owner?.maxPerDay ?? Infinity, pool?.maxPerDay ?? Infinity),
+    week: Math.min(owner?.maxPerWeek ?? Infinity, pool?.maxPerWeek ?? Infinity),
+  };
+}
+
+/**
+ * Which limit, if any, stops an owner with `state` from taking one more lead, `dayKey` and
+ * `weekKey` being the owner's local day and week now: counters recorded for another day or week
+ * count as 0.
+ */
+export function capReached(
+  limits: CapLimits,
+  state: OwnerState | undefined,
+  dayKey: string,
+  weekKey: string,
+): CapStatus | undefined {
+  if ((state?.open ?? 0) >= limits.open) return 'at_cap_open';
+  const day = state !== undefined && state.dayKey === dayKey ? state.dayCount : 0;
+  if (day >= limits.day) return 'at_cap_day';
+  const week = state !== undefined && state.weekKey === weekKey ? state.weekCount : 0;
+  if (week >= limits.week) return 'at_cap_week';
+  return undefined;
 }
 
 /**

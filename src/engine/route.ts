@@ -7,10 +7,14 @@
  */
 import type { AccountIndex } from './accounts.ts';
 import {
+  capReached,
+  combinedCaps,
   nextAvailableAt,
   ownerClock,
   recordAssignment,
   type AvailabilityCheck,
+  type CapLimits,
+  type CapStatus,
   type OwnerClock,
   type TimedCheck,
 } from './availability.ts';
@@ -29,7 +33,6 @@ import type {
   AccountMatch,
   CandidateReport,
   CandidateStatus,
-  Caps,
   Decision,
   Directory,
   EpochMs,
@@ -279,33 +282,33 @@ function eligibleReports(pool: CompiledPool): readonly CandidateReport[] {
   return reports;
 }
 
+/** Whether candidate `index` has reached a cap at `now` (see `obstacle`). */
+interface CapCheck {
+  capAt(index: number, now: EpochMs): CapStatus | undefined;
+}
+
 /**
  * Why a candidate owner cannot take this lead now, or undefined when they can. `until` says when
  * a temporary obstacle ends. Eligible candidates allocate nothing: this runs for every member of
  * every pool a lead reaches. `availability` is the clock's answer for the rule at this instant;
- * a pool member's state is read through `members` at its `index`.
+ * caps are asked of `caps` for the candidate's `index` only when the owner is available.
  */
 function obstacle(
   ownerId: string,
   clock: OwnerClock | undefined,
   availability: AvailabilityCheck | undefined,
+  caps: CapCheck,
+  index: number,
   extraSkills: Skills | undefined,
-  poolCaps: Caps | undefined,
   rule: CompiledRule,
   ctx: ChainContext,
-  members?: MemberStates,
-  index = -1,
 ): CandidateReport | undefined {
   if (clock === undefined || availability === undefined)
     return { ownerId, status: 'unknown_owner' };
-  const { now, state } = ctx.input;
   if (availability.status !== 'eligible')
     return { ownerId, status: availability.status, until: availability.until };
-  if (clock.owner.caps !== undefined || poolCaps !== undefined) {
-    const ownerState = members ? members.get(ownerId, index) : state.owners.get(ownerId);
-    const cap = clock.caps(poolCaps, ownerState, now);
-    if (cap !== undefined) return { ownerId, status: cap };
-  }
+  const cap = caps.capAt(index, ctx.input.now);
+  if (cap !== undefined) return { ownerId, status: cap };
   if (rule.requirements.length > 0) {
     const missing = missingSkill(
       clock.owner.skills,
@@ -318,6 +321,17 @@ function obstacle(
   return undefined;
 }
 
+/** The caps of one owner assigned directly (not through a pool). */
+class OwnerCaps implements CapCheck {
+  constructor(
+    private readonly clock: OwnerClock,
+    private readonly state: OwnerState | undefined,
+  ) {}
+  capAt(_index: number, now: EpochMs): CapStatus | undefined {
+    return this.clock.caps(undefined, this.state, now);
+  }
+}
+
 function tryOwner(
   ownerId: string,
   step: number,
@@ -325,10 +339,21 @@ function tryOwner(
   rule: CompiledRule,
   ctx: ChainContext,
 ): TargetOutcome {
-  const owner = ctx.input.directory.owners.get(ownerId);
+  const { directory, state, now } = ctx.input;
+  const owner = directory.owners.get(ownerId);
   const clock = owner && ownerClock(owner);
-  const availability = clock?.availability(ctx.input.now, rule.availability !== 'any_active');
-  const report = obstacle(ownerId, clock, availability, undefined, undefined, rule, ctx);
+  const report: CandidateReport | undefined = clock
+    ? obstacle(
+        ownerId,
+        clock,
+        clock.availability(now, rule.availability !== 'any_active'),
+        new OwnerCaps(clock, state.owners.get(ownerId)),
+        0,
+        undefined,
+        rule,
+        ctx,
+      )
+    : { ownerId, status: 'unknown_owner' };
   if (!report && owner) {
     assignTo(owner, ctx);
     if (ctx.explain)
@@ -364,6 +389,15 @@ class PoolClocks {
   /** Per meaning of availability: [0] any active owner, [1] within working hours. */
   private readonly windows: [AvailabilityWindow, AvailabilityWindow];
 
+  /** Per member, the smaller of the owner's and the pool's caps; 1 in `capped` when any is set. */
+  private readonly limits: readonly CapLimits[];
+  readonly capped: Uint8Array;
+  /** The members' local day and week keys, and an interval in which none of those days turns. */
+  private keysFrom = Infinity;
+  private keysUntil = -Infinity;
+  private dayKeys: string[] = [];
+  private weekKeys: string[] = [];
+
   constructor(directory: Directory, pool: CompiledPool) {
     this.clocks = pool.memberIds.map((id) => {
       const owner = directory.owners.get(id);
@@ -373,6 +407,30 @@ class PoolClocks {
       { from: Infinity, until: -Infinity, checks: [] },
       { from: Infinity, until: -Infinity, checks: [] },
     ];
+    this.limits = this.clocks.map((clock) => combinedCaps(clock?.owner.caps, pool.caps));
+    this.capped = Uint8Array.from(this.limits, (l) =>
+      Math.min(l.open, l.day, l.week) < Infinity ? 1 : 0,
+    );
+  }
+
+  /** Which cap, if any, member `index` (whose counters are `state`) has reached at `now`. */
+  capAt(index: number, state: OwnerState | undefined, now: EpochMs): CapStatus | undefined {
+    if (!(this.keysFrom <= now && now < this.keysUntil)) {
+      let from = -Infinity;
+      let until = Infinity;
+      this.dayKeys = [];
+      this.weekKeys = [];
+      for (const clock of this.clocks) {
+        const day = clock?.dayInterval(now) ?? { from: -Infinity, until: Infinity };
+        this.dayKeys.push(clock?.dayKey(now) ?? '');
+        this.weekKeys.push(clock?.weekKey(now) ?? '');
+        from = Math.max(from, day.from);
+        until = Math.min(until, day.until);
+      }
+      this.keysFrom = from;
+      this.keysUntil = until;
+    }
+    return capReached(this.limits[index]!, state, this.dayKeys[index]!, this.weekKeys[index]!);
   }
 
   /** Each member's `checkAvailability` at `now` (an unknown member's entry is meaningless). */
@@ -421,14 +479,16 @@ function poolClocks(directory: Directory, pool: CompiledPool): PoolClocks {
 
 /**
  * The state of a pool's members, by owner id and position: read through the slots the state
- * remembers for the pool when it keeps slots (see `OwnerStateMap`), by id otherwise.
+ * remembers for the pool when it keeps slots (see `OwnerStateMap`), by id otherwise. Answers the
+ * members' caps with the pool's clocks.
  */
-class MemberStates {
+class MemberStates implements CapCheck {
   private readonly slotted: OwnerStateMap | undefined;
   private readonly slots: Int32Array | undefined;
   constructor(
     private readonly owners: ReadonlyMap<string, OwnerState>,
-    ids: readonly string[],
+    private readonly ids: readonly string[],
+    readonly pooled: PoolClocks,
   ) {
     this.slotted = owners instanceof OwnerStateMap ? owners : undefined;
     this.slots = this.slotted?.slotsOf(ids);
@@ -437,6 +497,10 @@ class MemberStates {
     return this.slotted === undefined
       ? this.owners.get(ownerId)
       : this.slotted.at(this.slots![index]!);
+  }
+  capAt(index: number, now: EpochMs): CapStatus | undefined {
+    if (this.pooled.capped[index] === 0) return undefined;
+    return this.pooled.capAt(index, this.get(this.ids[index]!, index), now);
   }
 }
 
@@ -451,11 +515,10 @@ class LazyEligibility {
   private readonly known: Int8Array;
   constructor(
     private readonly pool: CompiledPool,
-    private readonly clocks: ReadonlyArray<OwnerClock | undefined>,
     private readonly availability: readonly AvailabilityCheck[],
+    private readonly members: MemberStates,
     private readonly rule: CompiledRule,
     private readonly ctx: ChainContext,
-    private readonly members: MemberStates,
   ) {
     const n = pool.members.length;
     if (knownScratch.length < n) knownScratch = new Int8Array(2 * n);
@@ -465,22 +528,34 @@ class LazyEligibility {
   has(i: number): boolean {
     const k = this.known[i];
     if (k !== 0) return k === 1;
-    const ownerId = this.pool.memberIds[i]!;
     const ok =
-      obstacle(
-        ownerId,
-        this.clocks[i],
-        this.availability[i],
-        this.pool.memberSkills[i],
-        this.pool.caps,
-        this.rule,
-        this.ctx,
-        this.members,
-        i,
-      ) === undefined;
+      memberObstacle(this.pool, i, this.availability, this.members, this.rule, this.ctx) ===
+      undefined;
     this.known[i] = ok ? 1 : 2;
     return ok;
   }
+}
+
+/** `obstacle` for member `i` of the pool, `availability` being the members' answers now. */
+function memberObstacle(
+  pool: CompiledPool,
+  i: number,
+  availability: readonly AvailabilityCheck[],
+  members: MemberStates,
+  rule: CompiledRule,
+  ctx: ChainContext,
+): CandidateReport | undefined {
+  const clock = members.pooled.clocks[i];
+  return obstacle(
+    pool.memberIds[i]!,
+    clock,
+    availability[i],
+    members,
+    i,
+    pool.memberSkills[i],
+    rule,
+    ctx,
+  );
 }
 
 function tryPool(
@@ -493,35 +568,23 @@ function tryPool(
   const { directory, state, now } = ctx.input;
   const n = pool.members.length;
   const pooled = poolClocks(directory, pool);
-  const clocks = pooled.clocks;
   const availability = pooled.availability(now, rule.availability !== 'any_active');
   // Reports of every member are built only when someone will read them; otherwise members are
   // checked on demand, as far as the strategy looks.
   const keep = ctx.explain || rule.availability === 'park';
-  const members = new MemberStates(state.owners, pool.memberIds);
+  const members = new MemberStates(state.owners, pool.memberIds, pooled);
   const reports: CandidateReport[] = [];
   let eligible: boolean[] | LazyEligibility;
   if (keep) {
     eligible = new Array<boolean>(n);
     const eligibleReport = eligibleReports(pool);
     for (let i = 0; i < n; i++) {
-      const ownerId = pool.memberIds[i]!;
-      const report = obstacle(
-        ownerId,
-        clocks[i],
-        availability[i],
-        pool.memberSkills[i],
-        pool.caps,
-        rule,
-        ctx,
-        members,
-        i,
-      );
+      const report = memberObstacle(pool, i, availability, members, rule, ctx);
       eligible[i] = report === undefined;
       reports.push(report ?? eligibleReport[i]!);
     }
   } else {
-    eligible = new LazyEligibility(pool, clocks, availability, rule, ctx, members);
+    eligible = new LazyEligibility(pool, availability, members, rule, ctx);
   }
   const poolState: PoolState =
     ctx.changes.pools.get(pool.id) ?? state.pools.get(pool.id) ?? emptyPoolState();
