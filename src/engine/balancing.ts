@@ -172,7 +172,7 @@ function byOwner(
   const out: Record<string, number> = {};
   ids.forEach((id, i) => {
     const v = values[i];
-    if (v !== null && v !== undefined) out[id] = tidy(v);
+    if (v !== null && v !== undefined && !Number.isNaN(v)) out[id] = tidy(v);
   });
   return out;
 }
@@ -328,9 +328,11 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
   const ids = idsOf(input);
   const n = members.length;
   const reset = state.period !== period;
-  const shares: Array<number | null> = reset
-    ? new Array<number | null>(n).fill(null)
-    : aligned<number | null>(state, state.virtualShares, ids, null);
+  // NaN for "no share this period" (null in stored states): an array of doubles only, which
+  // V8 keeps unboxed, where a null among numbers would make every share a heap object.
+  const shares: number[] = reset
+    ? new Array<number>(n).fill(NaN)
+    : aligned<number>(state, state.virtualShares, ids, NaN);
   // The two smallest shares among eligible members who have one, so that each member's
   // "minimum among the others" is known without a nested loop.
   let min1 = Infinity;
@@ -343,7 +345,7 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
     if (!ok.has(i)) continue;
     slack = Math.max(slack, 1 / members[i]!.weight);
     const own = shares[i]!;
-    if (own === null) continue;
+    if (Number.isNaN(own)) continue;
     if (own < min1) {
       min2 = min1;
       min1 = own;
@@ -364,10 +366,11 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
     if (!ok.has(i)) continue;
     totalWeight += members[i]!.weight;
     const own = shares[i]!;
+    const none = Number.isNaN(own);
     const others = i === min1Index ? min2 : min1;
-    let value = own ?? 0;
+    let value = none ? 0 : own;
     if (others !== Infinity) {
-      if (own === null) {
+      if (none) {
         // A newcomer joins at the pack's level: interleaved with the others, no make-up leads.
         value = others;
       } else if (below(own, others - slack)) {
@@ -376,9 +379,9 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
         // within one step of the lowest, so a gap of one step is never make-up, only its turn.
         value = others - slack;
       }
-      if (own === null || value !== own) {
+      if (none || value !== own) {
         anyLifted = true;
-        if (lifted) lifted[ids[i]!] = { from: own === null ? null : tidy(own), to: tidy(value) };
+        if (lifted) lifted[ids[i]!] = { from: none ? null : tidy(own), to: tidy(value) };
       }
     }
     // Members the pool has not seen this period are recorded (at 0 or the pack's level) so that

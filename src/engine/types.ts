@@ -122,8 +122,9 @@ export interface PoolState {
   /** weighted (smooth weighted round robin): current weight per owner (empty: none yet). */
   currentWeights: readonly number[];
   /**
-   * fair_share: virtual share consumed per owner in `period` (assigned / weight); null for an
-   * owner who has none this period (empty: nobody has).
+   * fair_share: virtual share consumed per owner in `period` (assigned / weight); null or NaN
+   * for an owner who has none this period (empty: nobody has). The engine writes NaN, which keeps
+   * the array one of plain doubles; JSON turns it into null.
    */
   virtualShares: ReadonlyArray<number | null>;
   /** fair_share: the period the virtual shares belong to (e.g. `2026-W48`); a new period resets them. */
