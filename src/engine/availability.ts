@@ -553,6 +553,20 @@ export class OwnerClock {
     return capReached(limits, state, this.dayKey(now), this.weekKey(now));
   }
 
+  /** `recordAssignment(owner, state, now)`. */
+  record(state: OwnerState | undefined, now: EpochMs): OwnerState {
+    const dayKey = this.dayKey(now);
+    const weekKey = this.weekKey(now);
+    return {
+      open: (state?.open ?? 0) + 1,
+      dayKey,
+      dayCount: state !== undefined && state.dayKey === dayKey ? state.dayCount + 1 : 1,
+      weekKey,
+      weekCount: state !== undefined && state.weekKey === weekKey ? state.weekCount + 1 : 1,
+      lastAssignedAt: now,
+    };
+  }
+
   private turnDay(now: EpochMs): void {
     const tz = this.owner.timeZone;
     const day = localDayNumber(tz, now);
@@ -675,15 +689,5 @@ export function recordAssignment(
   state: OwnerState | undefined,
   now: EpochMs,
 ): OwnerState {
-  const clock = ownerClock(owner);
-  const dayKey = clock.dayKey(now);
-  const weekKey = clock.weekKey(now);
-  return {
-    open: (state?.open ?? 0) + 1,
-    dayKey,
-    dayCount: state !== undefined && state.dayKey === dayKey ? state.dayCount + 1 : 1,
-    weekKey,
-    weekCount: state !== undefined && state.weekKey === weekKey ? state.weekCount + 1 : 1,
-    lastAssignedAt: now,
-  };
+  return ownerClock(owner).record(state, now);
 }

@@ -11,7 +11,6 @@ import {
   combinedCaps,
   nextAvailableAt,
   ownerClock,
-  recordAssignment,
   type AvailabilityCheck,
   type CapLimits,
   type CapStatus,
@@ -38,7 +37,6 @@ import type {
   EpochMs,
   Explanation,
   Lead,
-  Owner,
   OwnerState,
   PoolState,
   RouteResult,
@@ -342,20 +340,21 @@ function tryOwner(
   const { directory, state, now } = ctx.input;
   const owner = directory.owners.get(ownerId);
   const clock = owner && ownerClock(owner);
+  const current = state.owners.get(ownerId);
   const report: CandidateReport | undefined = clock
     ? obstacle(
         ownerId,
         clock,
         clock.availability(now, rule.availability !== 'any_active'),
-        new OwnerCaps(clock, state.owners.get(ownerId)),
+        new OwnerCaps(clock, current),
         0,
         undefined,
         rule,
         ctx,
       )
     : { ownerId, status: 'unknown_owner' };
-  if (!report && owner) {
-    assignTo(owner, ctx);
+  if (!report && clock) {
+    assignTo(ownerId, clock, current, ctx);
     if (ctx.explain)
       ctx.attempts.push({
         step,
@@ -601,7 +600,7 @@ function tryPool(
   if (pick) {
     const ownerId = pool.members[pick.index]!.ownerId;
     ctx.changes.pools.set(pool.id, pick.state);
-    assignTo(directory.owners.get(ownerId)!, ctx);
+    assignTo(ownerId, pooled.clocks[pick.index]!, members.get(ownerId, pick.index), ctx);
     if (ctx.explain) {
       reports[pick.index] = { ownerId, status: 'chosen' };
       ctx.attempts.push({
@@ -660,11 +659,14 @@ function park(reports: readonly CandidateReport[], rule: CompiledRule, ctx: Chai
   };
 }
 
-function assignTo(owner: Owner, ctx: ChainContext): void {
-  const { state, now } = ctx.input;
-  const current: OwnerState | undefined =
-    ctx.changes.owners.get(owner.id) ?? state.owners.get(owner.id);
-  ctx.changes.owners.set(owner.id, recordAssignment(owner, current, now));
+/** Records the assignment in the decision's changes; `current` is the owner's state before it. */
+function assignTo(
+  ownerId: string,
+  clock: OwnerClock,
+  current: OwnerState | undefined,
+  ctx: ChainContext,
+): void {
+  ctx.changes.owners.set(ownerId, clock.record(current, ctx.input.now));
 }
 
 function missingSkill(
