@@ -301,12 +301,14 @@ function obstacle(
   rule: CompiledRule,
   ctx: ChainContext,
 ): CandidateReport | undefined {
+  // Without an explanation or parking, nobody reads why: one shared answer, nothing allocated.
+  const why = readsReports(rule, ctx);
   if (clock === undefined || availability === undefined)
-    return { ownerId, status: 'unknown_owner' };
+    return why ? { ownerId, status: 'unknown_owner' } : BLOCKED;
   if (availability.status !== 'eligible')
-    return { ownerId, status: availability.status, until: availability.until };
+    return why ? { ownerId, status: availability.status, until: availability.until } : BLOCKED;
   const cap = caps.capAt(index, ctx.input.now);
-  if (cap !== undefined) return { ownerId, status: cap };
+  if (cap !== undefined) return why ? { ownerId, status: cap } : BLOCKED;
   if (rule.requirements.length > 0) {
     const missing = missingSkill(
       clock.owner.skills,
@@ -314,10 +316,21 @@ function obstacle(
       rule.requirements,
       ctx.derived.fields,
     );
-    if (missing) return { ownerId, status: 'missing_skill', detail: missing };
+    if (missing) return why ? { ownerId, status: 'missing_skill', detail: missing } : BLOCKED;
   }
   return undefined;
 }
+
+/** Whether candidates' reports are read: for an explanation, or to park the lead. */
+function readsReports(rule: CompiledRule, ctx: ChainContext): boolean {
+  return ctx.explain || rule.availability === 'park';
+}
+
+/** What `obstacle` answers for a candidate who cannot take the lead when no report is read. */
+const BLOCKED: CandidateReport = Object.freeze({ ownerId: '', status: 'inactive' });
+
+/** The reports of a pool's members when they are not read (see `readsReports`). */
+const NO_REPORTS: CandidateReport[] = Object.freeze([]) as unknown as CandidateReport[];
 
 /** The caps of one owner assigned directly (not through a pool). */
 class OwnerCaps implements CapCheck {
@@ -570,11 +583,12 @@ function tryPool(
   const availability = pooled.availability(now, rule.availability !== 'any_active');
   // Reports of every member are built only when someone will read them; otherwise members are
   // checked on demand, as far as the strategy looks.
-  const keep = ctx.explain || rule.availability === 'park';
+  const keep = readsReports(rule, ctx);
   const members = new MemberStates(state.owners, pool.memberIds, pooled);
-  const reports: CandidateReport[] = [];
+  let reports = NO_REPORTS;
   let eligible: boolean[] | LazyEligibility;
   if (keep) {
+    reports = [];
     eligible = new Array<boolean>(n);
     const eligibleReport = eligibleReports(pool);
     for (let i = 0; i < n; i++) {

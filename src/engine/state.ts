@@ -103,8 +103,13 @@ export function applyStateChanges(
   state: { pools: Map<string, PoolState>; owners: Map<string, OwnerState> },
   changes: StateChanges,
 ): void {
-  for (const [id, pool] of changes.pools) state.pools.set(id, pool);
-  for (const [id, owner] of changes.owners) state.owners.set(id, owner);
+  // forEach with the target map as `this`: no iterator, entry pair or closure per decision.
+  changes.pools.forEach(setIn, state.pools);
+  changes.owners.forEach(setIn, state.owners);
+}
+
+function setIn<V>(this: Map<string, V>, value: V, key: string): void {
+  this.set(key, value);
 }
 
 /** A lead closed, disqualified or reassigned away no longer counts as its owner's open load. */
