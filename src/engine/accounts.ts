@@ -713,8 +713,10 @@ function variantBlock(s: string, deleted: number): number {
   const length = deleted < 0 ? n : n - 1;
   const first = s.charCodeAt(deleted === 0 ? 1 : 0);
   const last = s.charCodeAt(deleted === n - 1 ? n - 2 : n - 1);
+  // 30 bits: a small integer to V8, so looking the block up never boxes the key in a heap number.
   return (
-    (Math.imul(length, 0x9e3779b1) ^ Math.imul(first, 0x85ebca6b) ^ Math.imul(last, 0xc2b2ae35)) | 0
+    (Math.imul(length, 0x9e3779b1) ^ Math.imul(first, 0x85ebca6b) ^ Math.imul(last, 0xc2b2ae35)) &
+    0x3fffffff
   );
 }
 
