@@ -18,7 +18,7 @@ import {
   type TimedCheck,
 } from './availability.ts';
 import { emptyPoolState, periodKey, pickMember } from './balancing.ts';
-import { OwnerStateMap } from './state.ts';
+import { ChangeMap, OwnerStateMap } from './state.ts';
 import type {
   CompiledPolicy,
   CompiledPool,
@@ -43,7 +43,6 @@ import type {
   RoutingState,
   RuleTrace,
   Skills,
-  StateChanges,
   TargetAttempt,
 } from './types.ts';
 
@@ -110,7 +109,7 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
     input,
     explain,
     attempts: [],
-    changes: { pools: new Map(), owners: new Map() },
+    changes: { pools: new ChangeMap(), owners: new ChangeMap() },
   };
   let decision: Decision | undefined;
   if (explain) {
@@ -150,7 +149,7 @@ interface ChainContext {
   input: RouteInput;
   explain: boolean;
   attempts: TargetAttempt[];
-  changes: StateChanges;
+  changes: { pools: ChangeMap<PoolState>; owners: ChangeMap<OwnerState> };
 }
 
 function runChain(rule: CompiledRule, ctx: ChainContext): Decision {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePolicyOrThrow } from './compile.ts';
 import { routeLead } from './route.ts';
-import { applyStateChanges, OwnerStateMap } from './state.ts';
+import { applyStateChanges, ChangeMap, OwnerStateMap } from './state.ts';
 import type { Directory, Owner, OwnerState, PoolState } from './types.ts';
 
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -156,6 +156,40 @@ describe('OwnerStateMap', () => {
             applyStateChanges(slotted, a.changes);
             applyStateChanges(plain, b.changes);
           });
+        },
+      ),
+    );
+  });
+});
+
+describe('ChangeMap', () => {
+  it('reads like a Map holding the same writes, in the same order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...IDS), fc.integer()), { maxLength: 12 }),
+        (writes) => {
+          const changes = new ChangeMap<number>();
+          const map = new Map<string, number>();
+          for (const [key, value] of writes) {
+            expect(changes.set(key, value)).toBe(changes);
+            map.set(key, value);
+          }
+          expect(changes.size).toBe(map.size);
+          for (const id of IDS) {
+            expect(changes.get(id)).toBe(map.get(id));
+            expect(changes.has(id)).toBe(map.has(id));
+          }
+          expect([...changes]).toEqual([...map]);
+          expect([...changes.keys()]).toEqual([...map.keys()]);
+          expect([...changes.values()]).toEqual([...map.values()]);
+          expect([...changes.entries()]).toEqual([...map.entries()]);
+          const seen: unknown[] = [];
+          const self = {};
+          changes.forEach(function (this: unknown, value, key, whole) {
+            seen.push([key, value, this === self, whole === changes]);
+          }, self);
+          expect(seen).toEqual([...map].map(([k, v]) => [k, v, true, true]));
+          expect(new Map(changes)).toEqual(map);
         },
       ),
     );

@@ -116,3 +116,62 @@ function setIn<V>(this: Map<string, V>, value: V, key: string): void {
 export function releaseOpenLead(state: OwnerState): OwnerState {
   return { ...state, open: Math.max(0, state.open - 1) };
 }
+
+/**
+ * The entries one decision changes, in the order written: a read-only map to everyone else. A
+ * decision touches one pool and one owner at most, for which a Map's hash table is mostly empty
+ * space allocated for every lead; two short lists searched in order cost less.
+ */
+export class ChangeMap<V> implements ReadonlyMap<string, V> {
+  private readonly keyList: string[] = [];
+  private readonly valueList: V[] = [];
+
+  get size(): number {
+    return this.keyList.length;
+  }
+
+  get(key: string): V | undefined {
+    const i = this.keyList.indexOf(key);
+    return i < 0 ? undefined : this.valueList[i];
+  }
+
+  has(key: string): boolean {
+    return this.keyList.includes(key);
+  }
+
+  /** Adds or replaces the entry of `key` (the engine's, while deciding). */
+  set(key: string, value: V): this {
+    const i = this.keyList.indexOf(key);
+    if (i < 0) {
+      this.keyList.push(key);
+      this.valueList.push(value);
+    } else {
+      this.valueList[i] = value;
+    }
+    return this;
+  }
+
+  forEach(
+    visit: (value: V, key: string, map: ReadonlyMap<string, V>) => void,
+    thisArg?: unknown,
+  ): void {
+    for (let i = 0; i < this.keyList.length; i++)
+      visit.call(thisArg, this.valueList[i]!, this.keyList[i]!, this);
+  }
+
+  keys(): MapIterator<string> {
+    return this.keyList.values();
+  }
+
+  values(): MapIterator<V> {
+    return this.valueList.values();
+  }
+
+  entries(): MapIterator<[string, V]> {
+    return this.keyList.map((key, i): [string, V] => [key, this.valueList[i]!]).values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+}

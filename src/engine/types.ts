@@ -155,8 +155,8 @@ export interface RoutingState {
 
 /** What a decision changes: the new value of every touched entry. */
 export interface StateChanges {
-  pools: Map<string, PoolState>;
-  owners: Map<string, OwnerState>;
+  pools: ReadonlyMap<string, PoolState>;
+  owners: ReadonlyMap<string, OwnerState>;
 }
 
 // ---------------------------------------------------------------------------------------------
