@@ -117,14 +117,19 @@ export function releaseOpenLead(state: OwnerState): OwnerState {
   return { ...state, open: Math.max(0, state.open - 1) };
 }
 
+/** Frozen: written to only by mistake, which then throws. */
+const NO_ENTRIES = Object.freeze([]) as never[];
+
 /**
  * The entries one decision changes, in the order written: a read-only map to everyone else. A
  * decision touches one pool and one owner at most, for which a Map's hash table is mostly empty
  * space allocated for every lead; two short lists searched in order cost less.
  */
 export class ChangeMap<V> implements ReadonlyMap<string, V> {
-  private readonly keyList: string[] = [];
-  private readonly valueList: V[] = [];
+  // Shared empty lists until the first write, which makes one-element lists (an empty list's
+  // first push would reserve room for sixteen).
+  private keyList: string[] = NO_ENTRIES;
+  private valueList: V[] = NO_ENTRIES;
 
   get size(): number {
     return this.keyList.length;
@@ -142,7 +147,10 @@ export class ChangeMap<V> implements ReadonlyMap<string, V> {
   /** Adds or replaces the entry of `key` (the engine's, while deciding). */
   set(key: string, value: V): this {
     const i = this.keyList.indexOf(key);
-    if (i < 0) {
+    if (this.keyList === NO_ENTRIES) {
+      this.keyList = [key];
+      this.valueList = [value];
+    } else if (i < 0) {
       this.keyList.push(key);
       this.valueList.push(value);
     } else {
