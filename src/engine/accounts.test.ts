@@ -242,6 +242,10 @@ describe('normalizeCompanyName', () => {
     expect(normalizeCompanyName(' . Acme  .  Labs ')).toBe('acme labs');
     expect(normalizeCompanyName('The The')).toBe('the');
     expect(normalizeCompanyName('Startup 123')).toBe('startup 123');
+    // Plain names whose last word is no legal form: the leading "the" still goes, short forms too.
+    expect(normalizeCompanyName('The Acme Wolf')).toBe('acme wolf');
+    expect(normalizeCompanyName('Acme Wolf B V')).toBe('acme wolf');
+    expect(normalizeCompanyName('Acme Wolf')).toBe('acme wolf');
     expect(normalizeCompanyName('  ...  ')).toBeUndefined();
   });
 
@@ -256,10 +260,13 @@ describe('normalizeCompanyName', () => {
       ' co',
       'Acme',
       ' Labs',
+      ' Wolf',
       ' 42',
       ' the',
       ' and',
       ' s.a.',
+      ' b v',
+      ' N.V.',
       ' sp z o.o.',
       ' and ',
       'é',

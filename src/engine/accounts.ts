@@ -313,6 +313,12 @@ const LEGAL_SUFFIXES: ReadonlySet<string> = new Set(
     'se sl sau sro doo kft zrt ltda lda sac sca spzoo'
   ).split(' '),
 );
+/** 1 for the first letter of a legal form, "the" or "and". */
+const LEGAL_FIRST = (() => {
+  const first = new Uint8Array(128);
+  for (const word of [...LEGAL_SUFFIXES, 'the', 'and']) first[word.charCodeAt(0)] = 1;
+  return first;
+})();
 /** Legal forms written as several words after punctuation is removed ("sp. z o.o.", "S. A."). */
 const LEGAL_SUFFIX_PHRASES: ReadonlyArray<readonly string[]> = [
   ['sp', 'z', 'oo'],
@@ -443,6 +449,10 @@ function normalizeAsciiName(value: string): string | undefined {
     // (the forms of one or two letters are left to the general path, with its phrases).
     const space = s.lastIndexOf(' ');
     if (space < 0) return s;
+    // A last word longer than two that no legal form, "the" or "and" starts like: kept as is,
+    // without cutting it out to look it up.
+    if (n - space > 3 && LEGAL_FIRST[s.charCodeAt(space + 1)] === 0 && !s.startsWith('the '))
+      return s;
     const last = s.slice(space + 1);
     if (
       last.length > 2 &&
