@@ -98,14 +98,15 @@ export function deriveLeadFields(
 export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput): RouteResult {
   const derived = input.derived ?? deriveLead(lead, policy, input.accounts);
   const explain = input.explain === true;
-  const traces: RuleTrace[] = [];
+  // Without an explanation nothing is traced: shared empty lists, frozen so a stray push throws.
+  const traces: RuleTrace[] = explain ? [] : NOTHING;
   const ctx: ChainContext = {
     policy,
     lead,
     derived,
     input,
     explain,
-    attempts: [],
+    attempts: explain ? [] : NOTHING,
     changes: { pools: new ChangeMap(), owners: new ChangeMap() },
   };
   let decision: Decision | undefined;
@@ -131,6 +132,8 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
     decision.explanation = buildExplanation(policy, lead, decision, derived, traces, ctx.attempts);
   return { decision, changes: ctx.changes };
 }
+
+const NOTHING = Object.freeze([]) as never[];
 
 /** The first rule whose condition holds, asking the rule index for candidates when there is one. */
 function firstMatchingRule(policy: CompiledPolicy, fields: Fields): CompiledRule | undefined {
