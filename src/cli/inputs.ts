@@ -102,6 +102,26 @@ export function loadAccounts(file: string | undefined): AccountIndex | undefined
   return buildAccountIndex(accounts);
 }
 
+/** The files every routing command takes: a policy, owners and, optionally, accounts. */
+export interface RoutingFiles {
+  policy: string;
+  owners: string;
+  accounts?: string;
+}
+
+/** The compiled policy, the directory and the account index of `files`. */
+export function loadRoutingFiles(files: RoutingFiles): {
+  policy: CompiledPolicy;
+  directory: Directory;
+  accounts: AccountIndex | undefined;
+} {
+  return {
+    policy: loadPolicy(files.policy).policy,
+    directory: loadDirectory(files.owners),
+    accounts: loadAccounts(files.accounts),
+  };
+}
+
 export function loadLeads(file: string, mappingFile?: string): Lead[] {
   const mapping = mappingFile
     ? withFile(mappingFile, () => parseLeadMapping(read(mappingFile)))

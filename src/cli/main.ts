@@ -11,13 +11,13 @@ import { simulateLeads } from '../service/simulate.ts';
 import { formatDecision, formatIssues, formatSimulation } from './format.ts';
 import {
   InputError,
-  loadAccounts,
   loadDirectory,
   loadLead,
   loadLeads,
-  loadPolicy,
+  loadRoutingFiles,
   parseNow,
   readPolicyDocument,
+  type RoutingFiles,
 } from './inputs.ts';
 
 const program = new Command('leadrouter')
@@ -38,31 +38,19 @@ program
   )
   .option('--explain', 'print the full explanation', false)
   .option('--json', 'print the decision as JSON', false)
-  .action(
-    (o: {
-      policy: string;
-      owners: string;
-      accounts?: string;
-      lead: string;
-      now?: string;
-      explain: boolean;
-      json: boolean;
-    }) => {
-      const { policy } = loadPolicy(o.policy);
-      const directory = loadDirectory(o.owners);
-      const accounts = loadAccounts(o.accounts);
-      const lead = loadLead(o.lead);
-      const now = parseNow(o.now) ?? leadTimestamp(lead) ?? Date.now();
-      const { decision } = routeLead(policy, lead, {
-        directory,
-        accounts,
-        state: createRoutingState(),
-        now,
-        explain: o.explain || o.json,
-      });
-      console.log(o.json ? JSON.stringify(decision, null, 2) : formatDecision(decision));
-    },
-  );
+  .action((o: RoutingFiles & { lead: string; now?: string; explain: boolean; json: boolean }) => {
+    const { policy, directory, accounts } = loadRoutingFiles(o);
+    const lead = loadLead(o.lead);
+    const now = parseNow(o.now) ?? leadTimestamp(lead) ?? Date.now();
+    const { decision } = routeLead(policy, lead, {
+      directory,
+      accounts,
+      state: createRoutingState(),
+      now,
+      explain: o.explain || o.json,
+    });
+    console.log(o.json ? JSON.stringify(decision, null, 2) : formatDecision(decision));
+  });
 
 program
   .command('simulate')
@@ -79,20 +67,17 @@ program
   .option('--explain', 'include explanations in --out', false)
   .option('--json', 'print the summary as JSON', false)
   .action(
-    (o: {
-      policy: string;
-      owners: string;
-      accounts?: string;
-      leads: string;
-      map?: string;
-      out?: string;
-      now?: string;
-      explain: boolean;
-      json: boolean;
-    }) => {
-      const { policy } = loadPolicy(o.policy);
-      const directory = loadDirectory(o.owners);
-      const accounts = loadAccounts(o.accounts);
+    (
+      o: RoutingFiles & {
+        leads: string;
+        map?: string;
+        out?: string;
+        now?: string;
+        explain: boolean;
+        json: boolean;
+      },
+    ) => {
+      const { policy, directory, accounts } = loadRoutingFiles(o);
       const leads = loadLeads(o.leads, o.map);
       const out = o.out ? createWriteStream(o.out) : undefined;
       const bar =

@@ -572,6 +572,25 @@ function buildOwner(
   return owner(zone, { workingHours: { days, holidays } });
 }
 
+/** `base` with out-of-office windows and a pause, all in quarter hours from `now`. */
+function awayFrom(
+  base: Owner,
+  now: number,
+  windows: ReadonlyArray<readonly [number, number]>,
+  pauseQuarters: number | undefined,
+): Owner {
+  return {
+    ...base,
+    outOfOffice: windows.map(([start, length]) => ({
+      from: now + start * QUARTER,
+      until: now + (start + length) * QUARTER,
+    })),
+    ...(pauseQuarters === undefined
+      ? {}
+      : { paused: true, pausedUntil: now + pauseQuarters * QUARTER }),
+  };
+}
+
 /** Is `t` inside a shift, computed with luxon: today's shifts unless a holiday, plus yesterday's overnight ones. */
 function oracleWorks(o: Owner, t: number): boolean {
   const wh = o.workingHours!;
@@ -653,17 +672,7 @@ describe('availability properties (luxon as the oracle)', () => {
         fc.option(fc.integer({ min: 0, max: 4 * 96 }), { nil: undefined }),
         (zone, sched, rawNow, windows, pauseQuarters) => {
           const now = Math.floor(rawNow / QUARTER) * QUARTER;
-          const base = buildOwner(zone, sched, now);
-          const o: Owner = {
-            ...base,
-            outOfOffice: windows.map(([start, length]) => ({
-              from: now + start * QUARTER,
-              until: now + (start + length) * QUARTER,
-            })),
-            ...(pauseQuarters === undefined
-              ? {}
-              : { paused: true, pausedUntil: now + pauseQuarters * QUARTER }),
-          };
+          const o = awayFrom(buildOwner(zone, sched, now), now, windows, pauseQuarters);
           const free = (t: number) =>
             oracleWorks(o, t) &&
             !(o.paused && t < o.pausedUntil!) &&
@@ -705,16 +714,7 @@ describe('availability properties (luxon as the oracle)', () => {
         fc.array(stepArb, { minLength: 30, maxLength: 60 }),
         fc.boolean(),
         (zone, sched, now, windows, pauseQuarters, steps, workingHours) => {
-          const o: Owner = {
-            ...buildOwner(zone, sched, now),
-            outOfOffice: windows.map(([start, length]) => ({
-              from: now + start * QUARTER,
-              until: now + (start + length) * QUARTER,
-            })),
-            ...(pauseQuarters === undefined
-              ? {}
-              : { paused: true, pausedUntil: now + pauseQuarters * QUARTER }),
-          };
+          const o = awayFrom(buildOwner(zone, sched, now), now, windows, pauseQuarters);
           const memo = new OwnerClock(o);
           let t = now;
           for (const step of steps) {
@@ -767,15 +767,8 @@ describe('availability properties (luxon as the oracle)', () => {
         fc.option(capsArb, { nil: undefined }),
         (members, now, steps, mode, poolCaps) => {
           const owners: Owner[] = members.map((m, i) => ({
-            ...buildOwner(m.zone, m.sched, now),
+            ...awayFrom(buildOwner(m.zone, m.sched, now), now, m.windows, m.pauseQuarters),
             id: `o${i}`,
-            outOfOffice: m.windows.map(([start, length]) => ({
-              from: now + start * QUARTER,
-              until: now + (start + length) * QUARTER,
-            })),
-            ...(m.pauseQuarters === undefined
-              ? {}
-              : { paused: true, pausedUntil: now + m.pauseQuarters * QUARTER }),
             caps: m.caps,
           }));
           const team = {

@@ -417,7 +417,6 @@ export function checkAvailability(
   return ownerClock(owner).availability(now, workingHours);
 }
 
-/** An answer of `checkAvailability` and the instants between which it holds. */
 /** An availability answer and the interval [from, until) over which it holds. */
 export interface TimedCheck {
   from: EpochMs;
@@ -495,6 +494,8 @@ function nextAbsenceStart(windows: readonly OutOfOffice[] | undefined, now: Epoc
  */
 export class OwnerClock {
   private readonly hours: CompiledHours | undefined;
+  /** The owner's own caps as limits, for questions without a pool (made on first use). */
+  private ownLimits: CapLimits | undefined = undefined;
   private withHours: TimedCheck | undefined = undefined;
   private anyTime: TimedCheck | undefined = undefined;
   /** The local day of the last question and the instants between which it is today. */
@@ -549,7 +550,10 @@ export class OwnerClock {
   ): CapStatus | undefined {
     const caps = this.owner.caps;
     if (caps === undefined && poolCaps === undefined) return undefined;
-    const limits = combinedCaps(caps, poolCaps);
+    const limits =
+      poolCaps === undefined
+        ? (this.ownLimits ??= combinedCaps(caps, undefined))
+        : combinedCaps(caps, poolCaps);
     return capReached(limits, state, this.dayKey(now), this.weekKey(now));
   }
 

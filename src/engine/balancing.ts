@@ -144,14 +144,15 @@ function aligned<T>(
   fill: T,
 ): T[] {
   const from = state.ownerIds;
-  if ((from === ids || sameIds(from, ids)) && values.length === ids.length) {
+  const same = from === ids || sameIds(from, ids);
+  if (same && values.length === ids.length) {
     // A copy keeps the array's element kind (doubles stay unboxed, nothing is converted).
     const out = values.slice() as T[];
     for (let i = 0; i < out.length; i++) out[i] ??= fill;
     return out;
   }
   const out = new Array<T>(ids.length);
-  if (from === ids || sameIds(from, ids)) {
+  if (same) {
     for (let i = 0; i < ids.length; i++) out[i] = values[i] ?? fill;
     return out;
   }

@@ -98,7 +98,7 @@ export function deriveLeadFields(
 export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput): RouteResult {
   const derived = input.derived ?? deriveLead(lead, policy, input.accounts);
   const explain = input.explain === true;
-  // Without an explanation nothing is traced: shared empty lists, frozen so a stray push throws.
+  // Without an explanation nothing is traced.
   const traces: RuleTrace[] = explain ? [] : NOTHING;
   const ctx: ChainContext = {
     policy,
@@ -133,6 +133,7 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
   return { decision, changes: ctx.changes };
 }
 
+/** Shared empty lists for what is not kept; frozen, so a stray push throws. */
 const NOTHING = Object.freeze([]) as never[];
 
 /** The first rule whose condition holds, asking the rule index for candidates when there is one. */
@@ -323,9 +324,6 @@ function readsReports(rule: CompiledRule, ctx: ChainContext): boolean {
 /** What `obstacle` answers for a candidate who cannot take the lead when no report is read. */
 const BLOCKED: CandidateReport = Object.freeze({ ownerId: '', status: 'inactive' });
 
-/** The reports of a pool's members when they are not read (see `readsReports`). */
-const NO_REPORTS: CandidateReport[] = Object.freeze([]) as unknown as CandidateReport[];
-
 /** The caps of one owner assigned directly (not through a pool). */
 class OwnerCaps implements CapCheck {
   constructor(
@@ -453,7 +451,8 @@ function tryPool(
   // checked on demand, as far as the strategy looks.
   const keep = readsReports(rule, ctx);
   const members = new MemberStates(state.owners, pool.memberIds, pooled);
-  let reports = NO_REPORTS;
+  // Not read without an explanation or parking (see `readsReports`): the shared empty list.
+  let reports: CandidateReport[] = NOTHING;
   let eligible: boolean[] | LazyEligibility;
   if (keep) {
     reports = [];

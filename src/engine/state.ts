@@ -146,11 +146,13 @@ export class ChangeMap<V> implements ReadonlyMap<string, V> {
 
   /** Adds or replaces the entry of `key` (the engine's, while deciding). */
   set(key: string, value: V): this {
-    const i = this.keyList.indexOf(key);
     if (this.keyList === NO_ENTRIES) {
       this.keyList = [key];
       this.valueList = [value];
-    } else if (i < 0) {
+      return this;
+    }
+    const i = this.keyList.indexOf(key);
+    if (i < 0) {
       this.keyList.push(key);
       this.valueList.push(value);
     } else {
