@@ -152,6 +152,58 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
     expect(json(bad).error.code).toBe('invalid_json');
   });
 
+  it('refuses text the database cannot store with a 400 naming each place, and writes nothing', async () => {
+    const before = await countLeads();
+    // Written as JSON text: the escapes reach the server as they would from any client.
+    const send = (payload: string, url = '/v1/leads') =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
+    const nul = await send(
+      '{"email":"nul@example.org","note":"a\\u0000b","tags":["ok","\\udc00"]}',
+    );
+    expect(nul.statusCode).toBe(400);
+    expect(json(nul).error.code).toBe('validation_failed');
+    expect(
+      json(nul)
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['note', 'tags[1]']);
+    const key = await send('{"email":"key@example.org","bad\\u0000key":1}');
+    expect(json(key).error.details[0].path).toBe('bad\\u0000key');
+    const batch = await send(
+      '{"leads":[{"email":"fine@example.org"},{"company":"\\ud800 Corp"}]}',
+      '/v1/leads/batch',
+    );
+    expect(batch.statusCode).toBe(400);
+    expect(json(batch).error.details[0].path).toBe('leads[1].company');
+    // An emoji is a surrogate pair, which is fine.
+    expect((await send('{"email":"smile@example.org","note":"\\ud83d\\ude00"}')).statusCode).toBe(
+      201,
+    );
+    const query = await t.app.inject({ method: 'GET', url: '/v1/leads?external_id=a%00b' });
+    expect(query.statusCode).toBe(400);
+    expect(json(query).error.details[0].path).toBe('query.external_id');
+    const param = await t.app.inject({ method: 'GET', url: '/v1/owners/a%00b' });
+    expect(param.statusCode).toBe(400);
+    expect(json(param).error.details[0].path).toBe('params.id');
+    expect(await countLeads()).toBe(before + 1);
+  });
+
+  it('refuses a number JSON cannot hold (1e400) instead of storing null', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      payload: '{"email":"big@example.org","employees":1e400}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json(res).error.details[0].path).toBe('employees');
+  });
+
   it('rejects an oversized body with 413', async () => {
     const res = await post({ notes: 'x'.repeat(2 * 1024 * 1024) });
     expect(res.statusCode).toBe(413);

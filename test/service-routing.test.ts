@@ -4,6 +4,7 @@
  * hold, and stale snapshots only cost a restart, never a wrong decision.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlState } from '../src/service/errors.ts';
 import { createServices, type Services } from '../src/service/index.ts';
 import { hashRequest, type IntakeRequest } from '../src/service/route-lead.ts';
 import { openStore, type Store } from '../src/store/database.ts';
@@ -160,6 +161,24 @@ describe(`routing with two instances on one database (${DATABASE_KIND})`, () => 
     expect(other.lead.id).not.toBe(one.lead.id);
     const replay = await b.intake.submit(request({ n: 'x' }, 'h:dup'));
     expect(replay).toMatchObject({ replayed: true, lead: { id: one.lead.id } });
+  });
+
+  it('one lead the database refuses fails alone: the leads committed with it are stored', async () => {
+    // Submitted in one turn of the event loop, they share a transaction; U+0000 makes PostgreSQL
+    // refuse the batch (the API refuses such text before it gets here; this is the safety net).
+    const results = await Promise.allSettled([
+      a.intake.submit(request({ team: 'light', n: 'iso-1' }, 'h:iso-1')),
+      a.intake.submit(request({ team: 'light', n: 'iso-2', note: 'a\u0000b' }, 'h:iso-2')),
+      a.intake.submit(request({ team: 'light', n: 'iso-3' }, 'h:iso-3')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(sqlState((results[1] as PromiseRejectedResult).reason)?.slice(0, 2)).toBe('22');
+    const stored = await stores[0]!.db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('key', 'in', ['h:iso-1', 'h:iso-2', 'h:iso-3'])
+      .execute();
+    expect(stored.map((r) => r.key).sort()).toEqual(['h:iso-1', 'h:iso-3']);
   });
 
   it('re-routing releases the open load of the previous owner', async () => {

@@ -21,9 +21,11 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
+import { ServiceError } from '../service/errors.ts';
 import type { Services } from '../service/index.ts';
-import { errorBody, handleError } from './errors.ts';
+import { errorBody, handleError, loggable } from './errors.ts';
 import { FAST_CHECKS } from './schemas.ts';
+import { UNSTORABLE_MESSAGE, unstorablePaths } from './storable.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -110,7 +112,7 @@ class RequestLogController extends LogController {
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 100) / 100,
     };
-    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    if (error) reply.log.error({ ...fields, err: loggable(error) }, 'request errored');
     else reply.log.info(fields, 'request completed');
   }
 }
@@ -163,6 +165,18 @@ export async function buildApp(
         statusCode: 415,
       });
       throw error;
+    }
+    const paths = [
+      ...unstorablePaths(request.body),
+      ...unstorablePaths(request.query, 'query'),
+      ...unstorablePaths(request.params, 'params'),
+    ];
+    if (paths.length > 0) {
+      throw new ServiceError(
+        'validation_failed',
+        `invalid request: ${paths.map((path) => `${path}: ${UNSTORABLE_MESSAGE}`).join('; ')}`,
+        paths.map((path) => ({ path, message: UNSTORABLE_MESSAGE })),
+      );
     }
   });
   app.addHook('onSend', async (request, reply) => {

@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ServiceError, type ErrorCode, type ErrorDetail } from '../service/errors.ts';
+import { ServiceError, sqlState, type ErrorCode, type ErrorDetail } from '../service/errors.ts';
 
 /** The one place error codes meet HTTP statuses. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -58,8 +58,23 @@ export function handleError(
   reply: FastifyReply,
 ): void {
   const { status, body } = translate(error);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  if (status >= 500) request.log.error({ err: loggable(error) }, 'request failed');
   void reply.status(status).send(body);
+}
+
+/**
+ * What of an unexpected error goes to the log: its kind, message, code and stack. Database errors
+ * carry the failing row's data in `detail` and `where` (a lead's email, say), which must not reach
+ * the logs.
+ */
+export function loggable(error: Error): Record<string, unknown> {
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(code === undefined ? {} : { code }),
+    stack: error.stack,
+  };
 }
 
 function translate(error: FastifyError): { status: number; body: ErrorBody } {
@@ -111,6 +126,17 @@ function translate(error: FastifyError): { status: number; body: ErrorBody } {
       body: errorBody('invalid_json', `the request body is not valid JSON: ${error.message}`, [
         { path: '(body)', message: error.message },
       ]),
+    };
+  }
+  // SQLSTATE class 22, data exception: a value the request gave cannot be stored.
+  if (sqlState(error)?.startsWith('22')) {
+    return {
+      status: 400,
+      body: errorBody(
+        'validation_failed',
+        `a value in the request cannot be stored: ${error.message}`,
+        [{ path: '(body)', message: error.message }],
+      ),
     };
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -205,7 +205,10 @@ export function isWellFormedLead(value: unknown): boolean {
     } else if (Array.isArray(v)) {
       if (v.length > 200) return false;
       for (const x of v) if (typeof x !== 'string' || x.length > 1000) return false;
-    } else if (v !== null && typeof v !== 'boolean' && typeof v !== 'number') {
+    } else if (typeof v === 'number') {
+      // JSON's 1e400 parses to Infinity, which the schema refuses.
+      if (!Number.isFinite(v)) return false;
+    } else if (v !== null && typeof v !== 'boolean') {
       return false;
     }
   }

@@ -34,7 +34,7 @@ import {
   type LeadStatus,
 } from '../store/leads-repo.ts';
 import type { Database } from '../store/schema.ts';
-import { ServiceError } from './errors.ts';
+import { ServiceError, sqlState } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { RoutingCache, RoutingContext } from './routing-cache.ts';
 import {
@@ -153,21 +153,32 @@ export class LeadIntake {
 
   private async runBatch(batch: Pending[]): Promise<void> {
     try {
-      const now = this.options.clock();
-      const ctx = await this.options.cache.contextAt(now);
-      await this.snapshotLoaded();
-      const results = await this.commitBatch(
-        batch.flatMap((p) => p.requests),
-        ctx,
-        now,
-      );
-      let at = 0;
-      for (const p of batch) {
-        p.resolve(results.slice(at, at + p.requests.length));
-        at += p.requests.length;
-      }
+      await this.commitSubmissions(batch);
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      if (batch.length > 1 && isRequestSpecific(error)) {
+        // One submission's data failed the transaction: commit each one alone, so that only the
+        // submission at fault fails and the others' leads are stored as if they had come alone.
+        for (const p of batch) await this.commitSubmissions([p]).catch(p.reject);
+      } else {
+        for (const p of batch) p.reject(error);
+      }
+    }
+  }
+
+  /** Commits the submissions together in one transaction and resolves each with its results. */
+  private async commitSubmissions(batch: Pending[]): Promise<void> {
+    const now = this.options.clock();
+    const ctx = await this.options.cache.contextAt(now);
+    await this.snapshotLoaded();
+    const results = await this.commitBatch(
+      batch.flatMap((p) => p.requests),
+      ctx,
+      now,
+    );
+    let at = 0;
+    for (const p of batch) {
+      p.resolve(results.slice(at, at + p.requests.length));
+      at += p.requests.length;
     }
   }
 
@@ -508,15 +519,24 @@ function everything(ctx: RoutingContext, hint: LockSet): LockSet {
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
+/**
+ * Database errors caused by one request's data (SQLSTATE class 22, data exception; class 23,
+ * integrity constraint violation), as opposed to the database or the connection failing.
+ */
+function isRequestSpecific(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
+}
+
 /** The restart reason of a retryable database error. */
 export function restartReason(error: unknown): 'deadlock' | 'serialization' {
-  return (error as { code?: unknown }).code === '40P01' ? 'deadlock' : 'serialization';
+  return sqlState(error) === '40P01' ? 'deadlock' : 'serialization';
 }
 
 /** Serialisation failures and deadlocks: the transaction may simply be run again. */
 export function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && RETRYABLE.has(code);
+  const state = sqlState(error);
+  return state !== undefined && RETRYABLE.has(state);
 }
 
 /** Canonical hash of a request body: same content, same hash, whatever the key order. */
