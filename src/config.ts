@@ -103,11 +103,18 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   const merged = { ...fromFile, ...fromEnv, ...definedFlags };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const key = issue.path.join('.') || '(config)';
-      const from = sources.get(String(issue.path[0] ?? '')) ?? 'default';
-      return `  ${key} (from ${from}): ${issue.message}`;
-    });
+    const line = (key: string, message: string) =>
+      `  ${key} (from ${sources.get(key.split('.')[0]!) ?? 'default'}): ${message}`;
+    const lines = parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) =>
+            line(
+              key,
+              `unknown setting; the settings are ${Object.keys(configSchema.shape).join(', ')}`,
+            ),
+          )
+        : [line(issue.path.join('.') || '(config)', issue.message)],
+    );
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;

@@ -362,6 +362,23 @@ describe('reading leads', () => {
 });
 
 describe('changing leads', () => {
+  it('names an unknown key where it is and changes nothing', async () => {
+    const lead = json(await post({ email: 'unknown-key@example.org', country: 'US' }));
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/leads/${lead.id}`,
+      payload: { status: 'closed', foo: 1, bar: 2 },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(
+      json(res)
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['bar', 'foo']);
+    const after = json(await t.app.inject({ method: 'GET', url: `/v1/leads/${lead.id}` }));
+    expect(after.status).toBe(lead.status);
+  });
+
   it('re-derives normalised fields when attributes change', async () => {
     const lead = json(await post({ email: 'move@example.org', country: 'US' }));
     const res = await t.app.inject({

@@ -347,6 +347,31 @@ describe(`accounts (${DATABASE_KIND})`, () => {
     });
   });
 
+  it('names the bad field of a JSON bulk upload, list or object, and writes nothing', async () => {
+    const accounts = await t.app.inject({
+      method: 'POST',
+      url: '/v1/accounts/bulk',
+      payload: [
+        { id: 'list-ok', name: 'List OK' },
+        { id: 'list-bad', name: 'List Bad', strategic: 'maybe' },
+      ],
+    });
+    expect(accounts.statusCode).toBe(400);
+    expect(json(accounts).error.details.map((d: { path: string }) => d.path)).toEqual([
+      '[1].strategic',
+    ]);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/accounts/list-ok' })).statusCode).toBe(
+      404,
+    );
+    const owners = await t.app.inject({
+      method: 'POST',
+      url: '/v1/owners/bulk',
+      payload: [{ id: 'kim', time_zone: 'UTC', active: 'yes' }],
+    });
+    expect(owners.statusCode).toBe(400);
+    expect(json(owners).error.details[0].path).toBe('[0].active');
+  });
+
   it('names the bad cell of a CSV upload and writes nothing', async () => {
     const csv = 'id,name,strategic\nok-co,OK Co,true\nbad-co,Bad Co,perhaps\n';
     const res = await t.app.inject({

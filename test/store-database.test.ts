@@ -153,4 +153,15 @@ describe('configuration', () => {
     expect(message).toMatch(/logLevel \(from environment LOG_LEVEL\)/);
     expect(message).toMatch(/demo \(from environment LEADROUTER_DEMO\)/);
   });
+
+  it('names each unknown key of a configuration file, with the file', () => {
+    const file = join(scratch, 'unknown-keys.yaml');
+    writeFileSync(file, 'port: 4192\nbodylimit: 1000\nfoo: bar\n');
+    expect(() => loadConfig({ configFile: file }, {})).toThrow(
+      new RegExp(
+        `bodylimit \\(from file ${file}\\): unknown setting; the settings are host, port,`,
+      ),
+    );
+    expect(() => loadConfig({ configFile: file }, {})).toThrow(/foo \(from file .*\): unknown/);
+  });
 });

@@ -81,10 +81,27 @@ function translate(error: FastifyError): { status: number; body: ErrorBody } {
   if (error instanceof ServiceError) return fromServiceError(error);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const prefix = CONTEXT_PREFIX[error.validationContext ?? 'body'] ?? '';
-    const details = error.validation.map((v) => ({
-      path: `${prefix}${pointerToPath(v.instancePath)}`.replace(/\.$/, '') || '(body)',
-      message: v.message ?? 'invalid',
-    }));
+    const at = (path: string) => `${prefix}${path}`.replace(/\.$/, '') || '(body)';
+    const details = error.validation.flatMap((v) => {
+      const path = pointerToPath(v.instancePath);
+      const branch = v.keyword === 'invalid_union' ? matchingBranch(v.params) : undefined;
+      if (branch) {
+        return branch.map((issue) => {
+          const inner = issue.path
+            .map((seg) => (typeof seg === 'number' ? `[${seg}]` : `.${String(seg)}`))
+            .join('');
+          return { path: at(`${path}${inner}`.replace(/^\./, '')), message: issue.message };
+        });
+      }
+      // An unknown key is named where it is, not at the object holding it.
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : [];
+      return Array.isArray(keys) && keys.length > 0
+        ? keys.map((key) => ({
+            path: at(path ? `${path}.${String(key)}` : String(key)),
+            message: 'unknown key',
+          }))
+        : [{ path: at(path), message: v.message ?? 'invalid' }];
+    });
     const where =
       error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
     return {
@@ -162,4 +179,27 @@ function pointerToPath(pointer: string): string {
       (path, seg) => (/^\d+$/.test(seg) ? `${path}[${seg}]` : path ? `${path}.${seg}` : seg),
       '',
     );
+}
+
+interface UnionIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+}
+
+/**
+ * The problems of the alternative a value was meant for, when a union refuses it: the one whose
+ * type matched at the top (a list given for the list alternative) with the fewest problems. "Invalid
+ * input" alone would not name the field at fault. Undefined when no alternative's type matched.
+ */
+function matchingBranch(params: unknown): UnionIssue[] | undefined {
+  const branches = (params as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(branches)) return undefined;
+  let best: UnionIssue[] | undefined;
+  for (const issues of branches as UnionIssue[][]) {
+    if (!Array.isArray(issues) || issues.length === 0) continue;
+    if (issues.some((i) => i.code === 'invalid_type' && i.path.length === 0)) continue;
+    if (!best || issues.length < best.length) best = issues;
+  }
+  return best;
 }
