@@ -256,6 +256,13 @@ describe('POST /v1/leads/batch', () => {
     expect(again.results.map((r: { lead: { id: string } }) => r.lead.id)).toEqual(
       first.results.map((r: { lead: { id: string } }) => r.lead.id),
     );
+    // A single request whose own key happens to spell a batch lead's is a request of its own.
+    const single = await post(
+      { email: 'unrelated@example.org' },
+      { 'idempotency-key': 'batch-7#0' },
+    );
+    expect(single.statusCode).toBe(201);
+    expect(json(single).id).not.toBe(first.results[0].lead.id);
   });
 
   it('reports a conflicting lead in its place and stores the others', async () => {

@@ -345,6 +345,19 @@ describe(`accounts (${DATABASE_KIND})`, () => {
       account_id: 'umbrella',
       decision: { rule_id: 'strategic' },
     });
+    // A lead's account follows its attributes when they change, without routing it again.
+    const patch = (email: string) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/v1/leads/${lead.id}`,
+        payload: { attributes: { email } },
+      });
+    expect(json(await patch('x@initech.com'))).toMatchObject({
+      account_id: 'initech',
+      derived: { account_id: 'initech' },
+      owner_id: 'ana',
+    });
+    expect(json(await patch('x@nowhere.example'))).toMatchObject({ account_id: null });
   });
 
   it('names the bad field of a JSON bulk upload, list or object, and writes nothing', async () => {

@@ -105,7 +105,12 @@ export class LeadService {
           }
           set.attributes = JSON.stringify(attributes);
           set.email_norm = normalizeEmail(attributes.email) ?? null;
-          if (ctx) set.derived = JSON.stringify(storedDerivedFields(attributes as Lead, ctx));
+          if (ctx) {
+            const derived = storedDerivedFields(attributes as Lead, ctx);
+            set.derived = JSON.stringify(derived);
+            // The lead's account follows its attributes, as at intake.
+            set.account_id = typeof derived.account_id === 'string' ? derived.account_id : null;
+          }
         }
         if (patch.externalId !== undefined) set.external_id = patch.externalId;
         if (patch.status && patch.status !== lead.status) {

@@ -27,15 +27,18 @@ import {
 
 type LeadInput = z.infer<typeof leadInputSchema>;
 
-/** The intake request for one submitted lead; `key` is the scoped idempotency key, if any. */
+/**
+ * The intake request for one submitted lead. `key` is the idempotency key already scoped (`h:` a
+ * single request's header, `b:` a batch's header with the lead's index); without one, the external
+ * id is the key (`x:`). Scopes keep a batch's keys apart from any single request's.
+ */
 function intakeRequest(
   body: LeadInput,
   key: string | undefined,
   receivedAt: number,
 ): IntakeRequest {
   const { external_id: externalId, ...attributes } = body;
-  const scoped =
-    key !== undefined ? `h:${key}` : externalId !== undefined ? `x:${externalId}` : undefined;
+  const scoped = key ?? (externalId !== undefined ? `x:${externalId}` : undefined);
   return {
     attributes,
     externalId,
@@ -43,6 +46,12 @@ function intakeRequest(
     requestHash: hashRequest(body),
     receivedAt,
   };
+}
+
+function scopedKey(scope: 'h' | 'b', header: string | undefined, index?: number) {
+  return header === undefined
+    ? undefined
+    : `${scope}:${header}${index === undefined ? '' : `#${index}`}`;
 }
 
 function present(result: IntakeResult) {
@@ -71,7 +80,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (request, reply) => {
       const receivedAt = performance.now();
       const result = await services.intake.submit(
-        intakeRequest(request.body, request.headers['idempotency-key'], receivedAt),
+        intakeRequest(request.body, scopedKey('h', request.headers['idempotency-key']), receivedAt),
       );
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(present(result));
@@ -97,7 +106,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       const receivedAt = performance.now();
       const header = request.headers['idempotency-key'];
       const requests = request.body.leads.map((lead, i) =>
-        intakeRequest(lead, header === undefined ? undefined : `${header}#${i}`, receivedAt),
+        intakeRequest(lead, scopedKey('b', header, i), receivedAt),
       );
       const results = await services.intake.submitMany(requests);
       let created = 0;
