@@ -10,11 +10,25 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * A whole number given as a number or as decimal digits (flags and the environment are text):
+ * `0x10`, `1e3` or `80abc` are refused rather than read some other way.
+ */
+const wholeNumber = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: `must be a whole number from ${min} to ${max}, in decimal digits` })
+      .int()
+      .min(min)
+      .max(max),
+  );
+
 const configSchema = z.strictObject({
   /** Interface to listen on. */
   host: z.string().min(1).default('127.0.0.1'),
   /** TCP port; 0 picks a free one. */
-  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  port: wholeNumber(0, 65535).default(3000),
   /** Embedded PGlite data directory, used when `databaseUrl` is not set. */
   dataDir: z.string().min(1).default('./data'),
   /** PostgreSQL connection string; when set, the service uses PostgreSQL instead of PGlite. */
@@ -25,25 +39,21 @@ const configSchema = z.strictObject({
     .regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a lower-case SQL identifier' })
     .optional(),
   /** PostgreSQL connections per process. */
-  poolSize: z.coerce.number().int().min(2).max(200).default(10),
+  poolSize: wholeNumber(2, 200).default(10),
   /** Load the examples (policy, owners, accounts) into an empty database. */
   demo: z.boolean().default(false),
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /** Largest request body accepted, in bytes (413 beyond). */
-  bodyLimit: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(8 * 1024 * 1024),
+  bodyLimit: wholeNumber(1024, 2 ** 31 - 1).default(8 * 1024 * 1024),
   /** Most leads committed together in one transaction (group commit); 1,000 keeps a batch statement under PostgreSQL's 65,535 parameters. */
-  maxBatch: z.coerce.number().int().min(1).max(1000).default(200),
+  maxBatch: wholeNumber(1, 1000).default(200),
   /** Routing transactions in flight at once per process on PostgreSQL (PGlite: always 1). */
-  routingConcurrency: z.coerce.number().int().min(1).max(32).default(2),
+  routingConcurrency: wholeNumber(1, 32).default(2),
   /**
    * How long (ms) the cached owners, accounts and policy schedule go unchecked under load: changes
    * made through another instance reach this one within this time. 0 checks before every batch.
    */
-  cacheTtlMs: z.coerce.number().int().min(0).max(60_000).default(0),
+  cacheTtlMs: wholeNumber(0, 60_000).default(0),
   /** Validate every response against its schema (slower; on in tests). */
   validateResponses: z.boolean().default(false),
 });

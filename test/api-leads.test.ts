@@ -296,6 +296,18 @@ describe('POST /v1/leads/batch', () => {
     expect(await countLeads()).toBe(before);
   });
 
+  it('names an unknown key beside the leads and writes nothing', async () => {
+    const before = await countLeads();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/leads/batch',
+      payload: { leads: [{ email: 'extra@example.org' }], extra: 1 },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json(res).error.details[0].path).toBe('extra');
+    expect(await countLeads()).toBe(before);
+  });
+
   it('refuses more than 1,000 leads', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -84,6 +84,14 @@ describe(`owners (${DATABASE_KIND})`, () => {
       }),
     );
     expect(paused).toMatchObject({ paused: true, paused_until: '2026-11-24T12:00:00.000Z' });
+    const past = await t.app.inject({
+      method: 'POST',
+      url: '/v1/owners/ben/pause',
+      payload: { until: '2020-01-01T00:00:00Z' },
+    });
+    expect(past.statusCode).toBe(400);
+    expect(json(past).error.details[0].path).toBe('until');
+    expect(json(await t.app.inject({ method: 'GET', url: '/v1/owners/ben' })).paused).toBe(false);
     const check = json(await t.app.inject({ method: 'GET', url: '/v1/owners/ana/availability' }));
     expect(check).toMatchObject({
       status: 'paused',

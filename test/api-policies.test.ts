@@ -66,6 +66,19 @@ describe(`policies (${DATABASE_KIND})`, () => {
     expect(paths).toEqual(expect.arrayContaining(['rules[0].assign.pool', 'rules[1].id']));
   });
 
+  it('refuses a policy given both as source and as document, naming both', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/policies',
+      payload: { source: 'default_queue: triage', document: { default_queue: 'triage' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json(res).error.details.map((d: { path: string }) => d.path)).toEqual([
+      'source',
+      'document',
+    ]);
+  });
+
   it('answers 400 naming the line for a YAML syntax error', async () => {
     const res = await createDraft('rules: [\n  - id: x');
     expect(res.statusCode).toBe(400);

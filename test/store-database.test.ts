@@ -154,6 +154,14 @@ describe('configuration', () => {
     expect(message).toMatch(/demo \(from environment LEADROUTER_DEMO\)/);
   });
 
+  it('takes numbers in decimal digits only', () => {
+    expect(loadConfig({}, { PORT: ' 4191 ' }).port).toBe(4191);
+    for (const port of ['0x10', '4191abc', '1e3', '80.5'])
+      expect(() => loadConfig({}, { PORT: port }), port).toThrow(
+        /port \(from environment PORT\): must be a whole number from 0 to 65535, in decimal digits/,
+      );
+  });
+
   it('names each unknown key of a configuration file, with the file', () => {
     const file = join(scratch, 'unknown-keys.yaml');
     writeFileSync(file, 'port: 4192\nbodylimit: 1000\nfoo: bar\n');

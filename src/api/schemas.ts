@@ -241,7 +241,9 @@ export const idempotencyHeaders = z.looseObject({
     .describe('makes retries safe: the same key returns the same lead and decision'),
 });
 
-export const batchInputSchema = z.object({ leads: z.array(leadInputSchema).min(1).max(1000) });
+export const batchInputSchema = z.strictObject({
+  leads: z.array(leadInputSchema).min(1).max(1000),
+});
 
 FAST_CHECKS.set(leadInputSchema, isWellFormedLead);
 FAST_CHECKS.set(batchInputSchema, isWellFormedBatch);

@@ -164,6 +164,14 @@ export class OwnerService {
 
   /** Pauses an owner (until a time, or until resumed). */
   async pauseOwner(id: string, until?: string): Promise<OwnerDoc> {
+    if (until !== undefined && Date.parse(until) <= this.clock()) {
+      throw invalid('a pause ends in the future', [
+        {
+          path: 'until',
+          message: `must be after now (${new Date(this.clock()).toISOString()}); to pause until resumed, leave it out`,
+        },
+      ]);
+    }
     return this.updateOwner(id, { paused: true, paused_until: until ?? null });
   }
 

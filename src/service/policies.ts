@@ -244,6 +244,16 @@ function readContent(content: PolicyContent): {
   let document: unknown;
   let source: string;
   let format: 'yaml' | 'json';
+  if (content.source !== undefined && content.document !== undefined) {
+    throw new ServiceError(
+      'validation_failed',
+      'give the policy as `source` or as `document`, not both',
+      [
+        { path: 'source', message: 'not with `document`' },
+        { path: 'document', message: 'not with `source`' },
+      ],
+    );
+  }
   if (content.source !== undefined) {
     format = content.format ?? (/^\s*[{[]/.test(content.source) ? 'json' : 'yaml');
     source = content.source;
