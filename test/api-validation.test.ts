@@ -21,6 +21,7 @@ const key = fc.oneof(
     '',
     '9lives',
     'a.b:c-d',
+    '__proto__',
   ),
   fc.string({ maxLength: 12 }),
 );

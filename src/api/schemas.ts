@@ -193,7 +193,9 @@ export function isWellFormedLead(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   let count = 0;
   for (const key in value) {
-    if (++count > 200 || key === 'id' || !ATTRIBUTE_KEY.test(key)) return false;
+    // `__proto__` as an own key (JSON.parse makes one) is dropped by zod: not "unchanged".
+    if (++count > 200 || key === 'id' || key === '__proto__' || !ATTRIBUTE_KEY.test(key))
+      return false;
     const v = (value as Record<string, unknown>)[key];
     // Own keys only: `valueOf` or `constructor` must not find Object.prototype's functions.
     const max = Object.hasOwn(KNOWN_MAX, key) ? KNOWN_MAX[key] : undefined;
