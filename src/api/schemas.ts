@@ -53,13 +53,19 @@ export const idParams = z.object({ id: z.string().min(1).max(200) });
 // Leads and decisions
 // ---------------------------------------------------------------------------------------------
 
-const attributeValue = z.union([
-  z.string().max(10_000),
-  z.number(),
-  z.boolean(),
-  z.null(),
-  z.array(z.string().max(1000)).max(200),
-]);
+const attributeValue = z.union(
+  [
+    z.string().max(10_000),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.string().max(1000)).max(200),
+  ],
+  {
+    error:
+      'expected a string (up to 10,000 characters), a finite number, true, false, null or a list of up to 200 strings',
+  },
+);
 const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/;
 
 /** A lead as submitted: its attributes, flat; well-known ones are listed, any other is allowed. */
