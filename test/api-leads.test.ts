@@ -111,6 +111,36 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
     expect(json(changed).error.details[0].path).toBe('external_id');
   });
 
+  it('keeps one lead per external id whatever Idempotency-Key comes with it', async () => {
+    const body = { external_id: 'crm-77', email: 'one-lead@example.org', country: 'US' };
+    const first = await post(body, { 'idempotency-key': 'delivery-1' });
+    expect(first.statusCode).toBe(201);
+    // A webhook fired again with a new delivery id: the same lead, not a second one.
+    const redelivered = await post(body, { 'idempotency-key': 'delivery-2' });
+    expect(redelivered.headers['idempotent-replayed']).toBe('true');
+    expect(json(redelivered).id).toBe(json(first).id);
+    expect(json(redelivered).decision.id).toBe(json(first).decision.id);
+    expect((await post(body)).headers['idempotent-replayed']).toBe('true');
+    const changed = await post(
+      { ...body, email: 'other@example.org' },
+      { 'idempotency-key': 'd-3' },
+    );
+    expect(changed.statusCode).toBe(409);
+    expect(json(changed).error.details[0].path).toBe('external_id');
+    // Many at once, each with its own key: still one lead, one decision.
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        post({ ...body, external_id: 'crm-78' }, { 'idempotency-key': `burst-${i}` }),
+      ),
+    );
+    expect(new Set(burst.map((r) => json(r).id)).size).toBe(1);
+    expect(burst.filter((r) => !r.headers['idempotent-replayed'])).toHaveLength(1);
+    const listed = json(await t.app.inject({ method: 'GET', url: '/v1/leads?external_id=crm-78' }));
+    expect(listed.items).toHaveLength(1);
+    // The first request's own key still replays it.
+    expect(json(await post(body, { 'idempotency-key': 'delivery-1' })).id).toBe(json(first).id);
+  });
+
   it('names every bad field in a 400 and writes nothing', async () => {
     const before = await countLeads();
     const res = await post({ id: 'x', email: 5, 'bad key': 1, country: { nested: true } });

@@ -21,7 +21,12 @@ import {
   type Lead,
 } from '../engine/index.ts';
 import { writeRoutedBatch } from '../store/batch-writes.ts';
-import { claimKeys, findKeys, type IdempotencyEntry } from '../store/idempotency-repo.ts';
+import {
+  claimKeys,
+  findKeys,
+  releaseKeys,
+  type IdempotencyEntry,
+} from '../store/idempotency-repo.ts';
 import { createId } from '../store/ids.ts';
 import {
   findDecisions,
@@ -214,19 +219,24 @@ export class LeadIntake {
       if (attempt >= LOCK_EVERYTHING_FROM) hint = everything(ctx, hint);
       try {
         const outcome = await db.transaction().execute(async (tx) => {
-          const keyed = prepared.filter((p) => p.key !== undefined);
-          const claimed = keyed.length
-            ? await claimKeys(
-                tx,
-                keyed.map((p): IdempotencyEntry => ({
-                  key: p.key!,
-                  requestHash: p.requestHash,
-                  leadId: p.leadRow.id,
-                  decisionId: p.decisionId,
-                })),
-              )
-            : new Set<string>();
-          const routable = prepared.filter((p) => p.key === undefined || claimed.has(p.key));
+          const entries = prepared.flatMap((p) =>
+            claimsOf(p).map((key): IdempotencyEntry => ({
+              key,
+              requestHash: p.requestHash,
+              leadId: p.leadRow.id,
+              decisionId: p.decisionId,
+            })),
+          );
+          const claimed = await claimKeys(tx, entries);
+          const holds = (p: PreparedLead, key: string) => claimed.get(key) === p.leadRow.id;
+          const routable = prepared.filter((p) => claimsOf(p).every((k) => holds(p, k)));
+          // A request that got its own key but not its external id's (another lead has that
+          // external id) replays that lead: give its own key back.
+          const partial = prepared.flatMap((p) => {
+            const keys = claimsOf(p);
+            return keys.every((k) => holds(p, k)) ? [] : keys.filter((k) => holds(p, k));
+          });
+          if (partial.length) await releaseKeys(tx, partial);
           const routed = await routeTasks(
             tx,
             routable.map((p) => p.task),
@@ -302,6 +312,11 @@ export class LeadIntake {
 /** A lead ready to be routed: ids assigned, fields derived, row built. */
 interface PreparedLead {
   key?: string;
+  /**
+   * The external id's key (`x:…`) when the request's own key is another (an Idempotency-Key
+   * header): claimed too, so that no two leads share an external id.
+   */
+  externalKey?: string;
   requestHash: string;
   decisionId: string;
   leadRow: LeadRow & { id: string; attributes: string; derived: string };
@@ -323,6 +338,10 @@ function prepareLead(request: IntakeRequest, ctx: RoutingContext, now: number): 
   const created = new Date(now);
   return {
     key: request.idempotencyKey,
+    externalKey:
+      request.externalId !== undefined && request.idempotencyKey !== `x:${request.externalId}`
+        ? `x:${request.externalId}`
+        : undefined,
     requestHash: request.requestHash,
     decisionId: createId(now),
     attributes: request.attributes,
@@ -460,10 +479,7 @@ async function replayStored(
   db: Kysely<Database>,
   prepared: readonly PreparedLead[],
 ): Promise<Map<PreparedLead, IntakeResult | Error>> {
-  const entries = await findKeys(
-    db,
-    prepared.map((p) => p.key!),
-  );
+  const entries = await findKeys(db, prepared.flatMap(claimsOf));
   const leads = await findLeads(
     db,
     [...entries.values()].map((e) => e.leadId),
@@ -474,7 +490,10 @@ async function replayStored(
   );
   const out = new Map<PreparedLead, IntakeResult | Error>();
   for (const p of prepared) {
-    const entry = entries.get(p.key!);
+    // The request's own key when it is taken (a retry), else its external id's (another request
+    // stored a lead with that external id).
+    const held = claimsOf(p).find((k) => entries.has(k)) ?? p.key!;
+    const entry = entries.get(held);
     const lead = entry && leads.get(entry.leadId);
     const decision = entry?.decisionId ? decisions.get(entry.decisionId) : undefined;
     if (!entry || !lead || !decision) {
@@ -486,12 +505,17 @@ async function replayStored(
         ),
       );
     } else if (entry.requestHash !== p.requestHash) {
-      out.set(p, conflict(p.key!, lead.id));
+      out.set(p, conflict(held, lead.id));
     } else {
       out.set(p, { lead, decision, replayed: true });
     }
   }
   return out;
+}
+
+/** The keys a request claims: its own, and its external id's when that is another. */
+function claimsOf(p: PreparedLead): string[] {
+  return p.key === undefined ? [] : p.externalKey === undefined ? [p.key] : [p.key, p.externalKey];
 }
 
 function conflict(key: string, leadId: string): ServiceError {

@@ -16,18 +16,19 @@ export interface IdempotencyEntry {
 type Db = Kysely<Database>;
 
 /**
- * Inserts the keys not taken yet and returns those this transaction now holds. Keys are inserted
- * in sorted order, so two transactions claiming overlapping sets cannot deadlock.
+ * Inserts the keys not taken yet and returns those this transaction now holds, each with the lead
+ * it now names (of two entries with one key, the first listed wins). Keys are inserted in sorted
+ * order, so two transactions claiming overlapping sets cannot deadlock.
  */
 export async function claimKeys(
   db: Db,
   entries: readonly IdempotencyEntry[],
-): Promise<Set<string>> {
-  if (entries.length === 0) return new Set();
+): Promise<Map<string, string>> {
+  if (entries.length === 0) return new Map();
   const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // Four array parameters whatever the number of keys: one statement text to parse, and no
   // query builder on the intake's hot path.
-  const rows = await sql<{ key: string }>`
+  const rows = await sql<{ key: string; lead_id: string }>`
     insert into idempotency_keys (key, request_hash, lead_id, decision_id)
     select key, request_hash, lead_id, decision_id
       from unnest(${sorted.map((e) => e.key)}::text[], ${sorted.map((e) => e.requestHash)}::text[],
@@ -35,8 +36,8 @@ export async function claimKeys(
            with ordinality as k(key, request_hash, lead_id, decision_id, n)
      order by n
     on conflict (key) do nothing
-    returning key`.execute(db);
-  return new Set(rows.rows.map((r) => r.key));
+    returning key, lead_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.key, r.lead_id]));
 }
 
 /** Removes keys claimed by this transaction for requests it ended up not storing. */

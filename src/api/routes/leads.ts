@@ -71,7 +71,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         description:
           'Stores the lead, routes it with the policy in force and returns it with its decision, once both are durable. ' +
           "An `Idempotency-Key` header (or the lead's `external_id`) makes retries safe: the same key returns the same lead and decision " +
-          '(header `Idempotent-Replayed: true`); the same key with a different body is a 409.',
+          '(header `Idempotent-Replayed: true`); the same key with a different body is a 409. ' +
+          'No two leads share an external id: sent again under another key, a lead replays the one stored with its external id.',
         headers: idempotencyHeaders,
         body: leadInputSchema,
         response: { 201: leadWithDecisionSchema, ...errorResponses },
