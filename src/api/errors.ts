@@ -86,20 +86,15 @@ function translate(error: FastifyError): { status: number; body: ErrorBody } {
       const path = pointerToPath(v.instancePath);
       const branch = v.keyword === 'invalid_union' ? matchingBranch(v.params) : undefined;
       if (branch) {
-        return branch.map((issue) => {
-          const inner = issue.path
-            .map((seg) => (typeof seg === 'number' ? `[${seg}]` : `.${String(seg)}`))
-            .join('');
-          return { path: at(`${path}${inner}`.replace(/^\./, '')), message: issue.message };
-        });
+        return branch.map((issue) => ({
+          path: at(issue.path.reduce<string>(appendPath, path)),
+          message: issue.message,
+        }));
       }
       // An unknown key is named where it is, not at the object holding it.
       const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : [];
       return Array.isArray(keys) && keys.length > 0
-        ? keys.map((key) => ({
-            path: at(path ? `${path}.${String(key)}` : String(key)),
-            message: 'unknown key',
-          }))
+        ? keys.map((key: string) => ({ path: at(appendPath(path, key)), message: 'unknown key' }))
         : [{ path: at(path), message: v.message ?? 'invalid' }];
     });
     const where =
@@ -175,10 +170,16 @@ function pointerToPath(pointer: string): string {
   return pointer
     .split('/')
     .filter(Boolean)
-    .reduce(
-      (path, seg) => (/^\d+$/.test(seg) ? `${path}[${seg}]` : path ? `${path}.${seg}` : seg),
-      '',
-    );
+    .reduce<string>((path, seg) => appendPath(path, /^\d+$/.test(seg) ? Number(seg) : seg), '');
+}
+
+/** `leads` + 3 → `leads[3]`; `leads[3]` + `email` → `leads[3].email`. */
+function appendPath(path: string, seg: PropertyKey): string {
+  return typeof seg === 'number'
+    ? `${path}[${seg}]`
+    : path
+      ? `${path}.${String(seg)}`
+      : String(seg);
 }
 
 interface UnionIssue {

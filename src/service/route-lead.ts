@@ -492,7 +492,8 @@ async function replayStored(
   for (const p of prepared) {
     // The request's own key when it is taken (a retry), else its external id's (another request
     // stored a lead with that external id).
-    const held = claimsOf(p).find((k) => entries.has(k)) ?? p.key!;
+    const keys = claimsOf(p);
+    const held = keys.find((k) => entries.has(k)) ?? keys[0]!;
     const entry = entries.get(held);
     const lead = entry && leads.get(entry.leadId);
     const decision = entry?.decisionId ? decisions.get(entry.decisionId) : undefined;
@@ -501,7 +502,7 @@ async function replayStored(
         p,
         new ServiceError(
           'unavailable',
-          `idempotency key ${JSON.stringify(p.key)} is held by a request still in progress; retry`,
+          `idempotency key ${JSON.stringify(displayKey(held))} is held by a request still in progress; retry`,
         ),
       );
     } else if (entry.requestHash !== p.requestHash) {
@@ -515,7 +516,7 @@ async function replayStored(
 
 /** The keys a request claims: its own, and its external id's when that is another. */
 function claimsOf(p: PreparedLead): string[] {
-  return p.key === undefined ? [] : p.externalKey === undefined ? [p.key] : [p.key, p.externalKey];
+  return [p.key, p.externalKey].filter((k): k is string => k !== undefined);
 }
 
 function conflict(key: string, leadId: string): ServiceError {
