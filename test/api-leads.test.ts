@@ -414,6 +414,36 @@ describe('reading leads', () => {
 });
 
 describe('changing leads', () => {
+  it('keeps external ids unique when one is changed', async () => {
+    const a = json(await post({ external_id: 'pa-1', email: 'pa1@example.org' }));
+    const bBody = { external_id: 'pa-2', email: 'pa2@example.org' };
+    const b = json(await post(bBody));
+    const patch = (externalId: string) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/v1/leads/${b.id}`,
+        payload: { external_id: externalId },
+      });
+    const taken = await patch('pa-1');
+    expect(taken.statusCode).toBe(409);
+    expect(json(taken).error.details[0]).toMatchObject({
+      path: 'external_id',
+      message: expect.stringContaining(a.id),
+    });
+    expect(json(await t.app.inject({ method: 'GET', url: `/v1/leads/${b.id}` })).external_id).toBe(
+      'pa-2',
+    );
+    expect(json(await patch('pa-3')).external_id).toBe('pa-3');
+    // The old external id is free again; the new one names lead b.
+    const again = await post(bBody);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(json(again).id).not.toBe(b.id);
+    const clash = await post({ external_id: 'pa-3', email: 'pa3@example.org' });
+    expect(clash.statusCode).toBe(409);
+    expect(json(clash).error.details[0]).toMatchObject({ path: 'external_id' });
+  });
+
   it('names an unknown key where it is and changes nothing', async () => {
     const lead = json(await post({ email: 'unknown-key@example.org', country: 'US' }));
     const res = await t.app.inject({

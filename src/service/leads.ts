@@ -12,6 +12,7 @@ import {
   type Lead,
   type OwnerState,
 } from '../engine/index.ts';
+import { claimKeys, findKeys, releaseKeys } from '../store/idempotency-repo.ts';
 import { createId, isUuid } from '../store/ids.ts';
 import {
   CLOSED_STATUSES,
@@ -112,7 +113,10 @@ export class LeadService {
             set.account_id = typeof derived.account_id === 'string' ? derived.account_id : null;
           }
         }
-        if (patch.externalId !== undefined) set.external_id = patch.externalId;
+        if (patch.externalId !== undefined && patch.externalId !== lead.externalId) {
+          await this.moveExternalId(tx, lead, patch.externalId);
+          set.external_id = patch.externalId;
+        }
         if (patch.status && patch.status !== lead.status) {
           const wasOpen = OPEN_STATUSES.has(lead.status);
           const willBeOpen = OPEN_STATUSES.has(patch.status);
@@ -136,6 +140,38 @@ export class LeadService {
         return updateLead(tx, id, set);
       }),
     );
+  }
+
+  /**
+   * No two leads share an external id: the new one is claimed for this lead (its key, as intake
+   * claims it; a 409 when another lead has it) and the old one is given up. Intake with the new
+   * external id is then a 409 naming this lead, never a second lead.
+   */
+  private async moveExternalId(
+    tx: Kysely<Database>,
+    lead: LeadRecord,
+    externalId: string | null,
+  ): Promise<void> {
+    if (externalId !== null) {
+      const key = `x:${externalId}`;
+      const claimed = await claimKeys(tx, [
+        { key, requestHash: `patched:${lead.id}`, leadId: lead.id, decisionId: null },
+      ]);
+      const holder = claimed.get(key) ?? (await findKeys(tx, [key])).get(key)?.leadId;
+      if (holder !== lead.id) {
+        throw new ServiceError(
+          'conflict',
+          `external_id ${JSON.stringify(externalId)} belongs to another lead`,
+          [
+            {
+              path: 'external_id',
+              message: `already the external id of lead ${holder ?? '(in progress)'}`,
+            },
+          ],
+        );
+      }
+    }
+    if (lead.externalId !== null) await releaseKeys(tx, [`x:${lead.externalId}`], lead.id);
   }
 
   /** Routes the lead again now with the policy in force, recording why. */

@@ -497,7 +497,9 @@ async function replayStored(
     const entry = entries.get(held);
     const lead = entry && leads.get(entry.leadId);
     const decision = entry?.decisionId ? decisions.get(entry.decisionId) : undefined;
-    if (!entry || !lead || !decision) {
+    if (entry && lead && entry.requestHash !== p.requestHash) {
+      out.set(p, conflict(held, lead.id));
+    } else if (!entry || !lead || !decision) {
       out.set(
         p,
         new ServiceError(
@@ -505,8 +507,6 @@ async function replayStored(
           `idempotency key ${JSON.stringify(displayKey(held))} is held by a request still in progress; retry`,
         ),
       );
-    } else if (entry.requestHash !== p.requestHash) {
-      out.set(p, conflict(held, lead.id));
     } else {
       out.set(p, { lead, decision, replayed: true });
     }

@@ -40,13 +40,15 @@ export async function claimKeys(
   return new Map(rows.rows.map((r) => [r.key, r.lead_id]));
 }
 
-/** Removes keys claimed by this transaction for requests it ended up not storing. */
-export async function releaseKeys(db: Db, keys: readonly string[]): Promise<void> {
-  if (keys.length)
-    await db
-      .deleteFrom('idempotency_keys')
-      .where('key', 'in', [...keys])
-      .execute();
+/**
+ * Removes keys: claimed by this transaction for requests it ended up not storing, or, with
+ * `leadId`, given up by that lead (only where they name it).
+ */
+export async function releaseKeys(db: Db, keys: readonly string[], leadId?: string): Promise<void> {
+  if (keys.length === 0) return;
+  let query = db.deleteFrom('idempotency_keys').where('key', 'in', [...keys]);
+  if (leadId !== undefined) query = query.where('lead_id', '=', leadId);
+  await query.execute();
 }
 
 export async function findKeys(
