@@ -45,7 +45,6 @@ try {
       await services.intake.submit({
         attributes: lead.attributes,
         externalId,
-        idempotencyKey: `x:${externalId}`,
         requestHash: hashRequest(body),
         receivedAt: performance.now(),
       });

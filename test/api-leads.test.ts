@@ -17,6 +17,9 @@ afterAll(async () => t?.close());
 
 const post = (payload: unknown, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'POST', url: '/v1/leads', payload: payload as object, headers });
+/** Sends JSON written as text: escapes and numbers reach the server as any client's would. */
+const postJsonText = (payload: string, url = '/v1/leads') =>
+  t.app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
 
 describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
   it('stores and routes a lead and returns it with its decision and explanation', async () => {
@@ -172,27 +175,14 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(form.statusCode).toBe(415);
-    const bad = await t.app.inject({
-      method: 'POST',
-      url: '/v1/leads',
-      payload: '{"email":',
-      headers: { 'content-type': 'application/json' },
-    });
+    const bad = await postJsonText('{"email":');
     expect(bad.statusCode).toBe(400);
     expect(json(bad).error.code).toBe('invalid_json');
   });
 
   it('refuses text the database cannot store with a 400 naming each place, and writes nothing', async () => {
     const before = await countLeads();
-    // Written as JSON text: the escapes reach the server as they would from any client.
-    const send = (payload: string, url = '/v1/leads') =>
-      t.app.inject({
-        method: 'POST',
-        url,
-        payload,
-        headers: { 'content-type': 'application/json' },
-      });
-    const nul = await send(
+    const nul = await postJsonText(
       '{"email":"nul@example.org","note":"a\\u0000b","tags":["ok","\\udc00"]}',
     );
     expect(nul.statusCode).toBe(400);
@@ -202,18 +192,18 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
         .error.details.map((d: { path: string }) => d.path)
         .sort(),
     ).toEqual(['note', 'tags[1]']);
-    const key = await send('{"email":"key@example.org","bad\\u0000key":1}');
+    const key = await postJsonText('{"email":"key@example.org","bad\\u0000key":1}');
     expect(json(key).error.details[0].path).toBe('bad\\u0000key');
-    const batch = await send(
+    const batch = await postJsonText(
       '{"leads":[{"email":"fine@example.org"},{"company":"\\ud800 Corp"}]}',
       '/v1/leads/batch',
     );
     expect(batch.statusCode).toBe(400);
     expect(json(batch).error.details[0].path).toBe('leads[1].company');
     // An emoji is a surrogate pair, which is fine.
-    expect((await send('{"email":"smile@example.org","note":"\\ud83d\\ude00"}')).statusCode).toBe(
-      201,
-    );
+    expect(
+      (await postJsonText('{"email":"smile@example.org","note":"\\ud83d\\ude00"}')).statusCode,
+    ).toBe(201);
     const query = await t.app.inject({ method: 'GET', url: '/v1/leads?external_id=a%00b' });
     expect(query.statusCode).toBe(400);
     expect(json(query).error.details[0].path).toBe('query.external_id');
@@ -224,12 +214,7 @@ describe(`POST /v1/leads (${DATABASE_KIND})`, () => {
   });
 
   it('refuses a number JSON cannot hold (1e400) instead of storing null', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/leads',
-      payload: '{"email":"big@example.org","employees":1e400}',
-      headers: { 'content-type': 'application/json' },
-    });
+    const res = await postJsonText('{"email":"big@example.org","employees":1e400}');
     expect(res.statusCode).toBe(400);
     expect(json(res).error.details[0]).toEqual({
       path: 'employees',

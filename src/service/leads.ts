@@ -44,6 +44,7 @@ import {
   buildDecisionRow,
   leadFieldsAfter,
   decisionRecordOf,
+  externalIdKey,
   isRetryable,
   statusOf,
 } from './route-lead.ts';
@@ -153,7 +154,7 @@ export class LeadService {
     externalId: string | null,
   ): Promise<void> {
     if (externalId !== null) {
-      const key = `x:${externalId}`;
+      const key = externalIdKey(externalId);
       const claimed = await claimKeys(tx, [
         { key, requestHash: `patched:${lead.id}`, leadId: lead.id, decisionId: null },
       ]);
@@ -171,7 +172,7 @@ export class LeadService {
         );
       }
     }
-    if (lead.externalId !== null) await releaseKeys(tx, [`x:${lead.externalId}`], lead.id);
+    if (lead.externalId !== null) await releaseKeys(tx, [externalIdKey(lead.externalId)], lead.id);
   }
 
   /** Routes the lead again now with the policy in force, recording why. */

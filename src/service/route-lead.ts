@@ -55,7 +55,10 @@ export interface IntakeRequest {
   /** The lead's attributes as given (without `external_id`). */
   attributes: Record<string, unknown>;
   externalId?: string;
-  /** Idempotency key (the header's, or derived from the external id); scoped by the caller. */
+  /**
+   * Idempotency key, scoped by the caller (the header's). Without one, the external id is the key;
+   * with both, the external id's key is claimed too (see {@link externalIdKey}).
+   */
   idempotencyKey?: string;
   /** Hash of the request body: the same key with another body is a conflict. */
   requestHash: string;
@@ -228,14 +231,17 @@ export class LeadIntake {
             })),
           );
           const claimed = await claimKeys(tx, entries);
-          const holds = (p: PreparedLead, key: string) => claimed.get(key) === p.leadRow.id;
-          const routable = prepared.filter((p) => claimsOf(p).every((k) => holds(p, k)));
-          // A request that got its own key but not its external id's (another lead has that
-          // external id) replays that lead: give its own key back.
-          const partial = prepared.flatMap((p) => {
+          // A request is routed when it holds all its keys. One that got its own key but not its
+          // external id's (another lead has that external id) replays that lead: it gives its own
+          // key back.
+          const routable: PreparedLead[] = [];
+          const partial: string[] = [];
+          for (const p of prepared) {
             const keys = claimsOf(p);
-            return keys.every((k) => holds(p, k)) ? [] : keys.filter((k) => holds(p, k));
-          });
+            const held = keys.filter((k) => claimed.get(k) === p.leadRow.id);
+            if (held.length === keys.length) routable.push(p);
+            else partial.push(...held);
+          }
           if (partial.length) await releaseKeys(tx, partial);
           const routed = await routeTasks(
             tx,
@@ -336,12 +342,11 @@ function prepareLead(request: IntakeRequest, ctx: RoutingContext, now: number): 
   const emailNorm = normalizeEmail(lead.email);
   const id = createId(now);
   const created = new Date(now);
+  const externalKey =
+    request.externalId === undefined ? undefined : externalIdKey(request.externalId);
   return {
-    key: request.idempotencyKey,
-    externalKey:
-      request.externalId !== undefined && request.idempotencyKey !== `x:${request.externalId}`
-        ? `x:${request.externalId}`
-        : undefined,
+    key: request.idempotencyKey ?? externalKey,
+    externalKey: request.idempotencyKey === externalKey ? undefined : externalKey,
     requestHash: request.requestHash,
     decisionId: createId(now),
     attributes: request.attributes,
@@ -514,14 +519,21 @@ async function replayStored(
   return out;
 }
 
+const EXTERNAL_ID_SCOPE = 'x:';
+
+/** The idempotency key of an external id: no two leads share one. */
+export function externalIdKey(externalId: string): string {
+  return `${EXTERNAL_ID_SCOPE}${externalId}`;
+}
+
 /** The keys a request claims: its own, and its external id's when that is another. */
 function claimsOf(p: PreparedLead): string[] {
   return [p.key, p.externalKey].filter((k): k is string => k !== undefined);
 }
 
 function conflict(key: string, leadId: string): ServiceError {
-  const [source, shown] = key.startsWith('x:')
-    ? ['external_id', key.slice(2)]
+  const [source, shown] = key.startsWith(EXTERNAL_ID_SCOPE)
+    ? ['external_id', key.slice(EXTERNAL_ID_SCOPE.length)]
     : ['Idempotency-Key', displayKey(key)];
   return new ServiceError(
     'idempotency_conflict',
@@ -530,7 +542,7 @@ function conflict(key: string, leadId: string): ServiceError {
   );
 }
 
-/** Keys are stored with a scope prefix (`h:` header, `x:` external id); people see the key itself. */
+/** Keys are stored with a scope prefix (`h:`/`b:` header, `x:` external id); people see the key itself. */
 function displayKey(key: string): string {
   return key.replace(/^[a-z]:/, '');
 }

@@ -28,9 +28,9 @@ import {
 type LeadInput = z.infer<typeof leadInputSchema>;
 
 /**
- * The intake request for one submitted lead. `key` is the idempotency key already scoped (`h:` a
- * single request's header, `b:` a batch's header with the lead's index); without one, the external
- * id is the key (`x:`). Scopes keep a batch's keys apart from any single request's.
+ * The intake request for one submitted lead. `key` is the header's idempotency key already scoped
+ * (`h:` a single request's, `b:` a batch's with the lead's index), keeping a batch's keys apart
+ * from any single request's; without one, the intake keys the lead by its external id.
  */
 function intakeRequest(
   body: LeadInput,
@@ -38,11 +38,10 @@ function intakeRequest(
   receivedAt: number,
 ): IntakeRequest {
   const { external_id: externalId, ...attributes } = body;
-  const scoped = key ?? (externalId !== undefined ? `x:${externalId}` : undefined);
   return {
     attributes,
     externalId,
-    idempotencyKey: scoped,
+    idempotencyKey: key,
     requestHash: hashRequest(body),
     receivedAt,
   };
