@@ -22,7 +22,7 @@ import {
   type Lead,
   type Owner,
 } from '../src/engine/index.ts';
-import { simulateLeads } from '../src/service/simulate.ts';
+import { simulateLeads } from '../src/analysis/index.ts';
 
 const RULES = 200;
 const POOLS = 50;

@@ -5,8 +5,7 @@ import {
   type Decision,
   type PolicyIssue,
 } from '../engine/index.ts';
-import type { DistributionSummary } from '../service/distribution.ts';
-import type { SimulationResult } from '../service/simulate.ts';
+import type { DistributionSummary, SimulationResult } from '../analysis/index.ts';
 
 export function formatIssues(file: string, issues: readonly PolicyIssue[]): string {
   return issues.map((i) => `${file}: ${i.severity}: ${formatIssue(i)}`).join('\n');

@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { analyzePolicy, policyJsonSchema, routeLead, createRoutingState } from '../engine/index.ts';
 import { leadTimestamp } from '../formats/leads.ts';
-import { simulateLeads } from '../service/simulate.ts';
+import { simulateLeads } from '../analysis/index.ts';
 import { formatDecision, formatIssues, formatSimulation } from './format.ts';
 import {
   InputError,

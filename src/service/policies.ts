@@ -25,7 +25,7 @@ import {
 import type { Database } from '../store/schema.ts';
 import { notFound, ServiceError } from './errors.ts';
 import { toPage } from './pages.ts';
-import { diffPolicies, type PolicyChange } from './policy-diff.ts';
+import { diffPolicies, type PolicyChange } from '../analysis/index.ts';
 import type { RoutingCache } from './routing-cache.ts';
 
 /** A policy document as given: text (YAML or JSON) or an already parsed document. */
