@@ -7,8 +7,8 @@ import {
   parseCondition,
   type CompiledCondition,
   type ConditionNode,
-} from './conditions.ts';
-import { formatIssue, type PolicyIssue } from './issues.ts';
+} from './index.ts';
+import { formatIssue, type PolicyIssue } from '../issues.ts';
 
 type Fields = Readonly<Record<string, unknown>>;
 
