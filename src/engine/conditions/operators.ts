@@ -43,9 +43,9 @@ import {
 import type { Scalar } from './types.ts';
 
 /** Longest pattern `matches` accepts. */
-export const MAX_PATTERN_LENGTH = 500;
+const MAX_PATTERN_LENGTH = 500;
 /** `matches` tests only this many characters of a value. */
-export const MAX_MATCHED_LENGTH = 1000;
+const MAX_MATCHED_LENGTH = 1000;
 
 /** One operator of the language; `V` is its operand once parsed. */
 export interface OperatorSpec<V> {
