@@ -10,7 +10,7 @@ import {
   parseCondition,
   type CompiledCondition,
   type ConditionNode,
-} from './conditions.ts';
+} from './conditions/index.ts';
 import {
   compileTerritories,
   findTerritoryOverlaps,

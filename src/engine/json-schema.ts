@@ -3,7 +3,7 @@
  * zod describes the structure; the condition grammar, which zod does not model, is spliced in.
  */
 import { z } from 'zod';
-import { conditionJsonSchema } from './conditions.ts';
+import { conditionJsonSchema } from './conditions/index.ts';
 import { policySchema } from './policy-schema.ts';
 
 type Json = Record<string, unknown>;

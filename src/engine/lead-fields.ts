@@ -5,7 +5,7 @@
  * fields its policy reads, and conditions find each value at a fixed slot.
  */
 import { normalizeDomain, type AccountIndex } from './accounts.ts';
-import type { Fields } from './conditions.ts';
+import type { Fields } from './conditions/index.ts';
 import {
   normalizeCountry,
   normalizePostalCode,

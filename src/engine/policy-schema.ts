@@ -1,7 +1,7 @@
 /**
  * The policy document: the versioned routing configuration an ops admin writes in YAML or JSON.
  * Structure is validated here with zod; rule conditions (`when`) have their own grammar, parsed by
- * `parseCondition` in conditions.ts so its errors can name the operator and what is allowed.
+ * `parseCondition` in conditions/ so its errors can name the operator and what is allowed.
  */
 import { z } from 'zod';
 

@@ -23,7 +23,7 @@ import type {
   CompiledTarget,
   SkillRequirement,
 } from './compile.ts';
-import type { Fields } from './conditions.ts';
+import type { Fields } from './conditions/index.ts';
 import { describeDerived, leadBasics, matchAccount, type LeadBasics } from './lead-fields.ts';
 import type {
   AccountMatch,

@@ -11,7 +11,7 @@
  * policy order, and takes the first that holds — the same rule as trying them all.
  */
 import type { CompiledRule } from './compile.ts';
-import type { ConditionNode, FieldLayout, Fields } from './conditions.ts';
+import type { ConditionNode, FieldLayout, Fields } from './conditions/index.ts';
 
 /** Required values per field, lower-cased; a field absent from the map is unconstrained. */
 type Term = ReadonlyMap<string, readonly string[]>;
