@@ -1,11 +1,9 @@
 /**
- * The HTTP API: a Fastify instance with zod schemas on every route, an OpenAPI 3 document at
+ * The HTTP API: a Fastify instance with zod schemas on every route, an OpenAPI 3.1 document at
  * /openapi.json and a browsable page at /docs, JSON errors in one shape, pino JSON logs with
  * request ids (never a lead's email or name at info level).
  */
 import { randomUUID } from 'node:crypto';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   LogController,
   type FastifyInstance,
@@ -15,8 +13,6 @@ import Fastify, {
 } from 'fastify';
 import {
   createSerializerCompiler,
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -24,6 +20,7 @@ import { pino, type Logger } from 'pino';
 import { ServiceError } from '../service/errors.ts';
 import type { Services } from '../service/index.ts';
 import { errorBody, handleError, loggable } from './errors.ts';
+import { registerOpenApi } from './openapi.ts';
 import { FAST_CHECKS } from './schemas.ts';
 import { UNSTORABLE_MESSAGE, unstorablePaths } from './storable.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -183,30 +180,7 @@ export async function buildApp(
     void reply.header('x-request-id', request.id);
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'leadrouter',
-        description:
-          'Lead routing service: store a lead, route it to the right owner with the policy in force, and say why. ' +
-          'Errors are `{"error": {"code", "message", "details": [{"path", "message"}]}}`.',
-        version: options.version ?? '0.1.0',
-      },
-      tags: [
-        { name: 'leads', description: 'Intake, history, status, re-routing and manual assignment' },
-        { name: 'owners', description: 'The owner directory and availability' },
-        { name: 'accounts', description: 'Accounts leads are matched to' },
-        { name: 'policies', description: 'Versioned routing policies' },
-        { name: 'decisions', description: 'The decision log' },
-        { name: 'health', description: 'Health and metrics' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app, { version: options.version });
 
   await app.register(healthRoutes, { services });
   await app.register(leadRoutes, { services });
