@@ -1,10 +1,13 @@
 /** Lead intake and lead management: /v1/leads. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import type { Services } from '../../service/index.ts';
-import type { IntakeRequest, IntakeResult } from '../../service/route-lead.ts';
-import { hashRequest } from '../../service/route-lead.ts';
-import { ServiceError } from '../../service/errors.ts';
+import {
+  hashRequest,
+  ServiceError,
+  type IntakeRequest,
+  type IntakeResult,
+  type Services,
+} from '../../service/index.ts';
 import { fromServiceError } from '../errors.ts';
 import { presentDecision, presentLead } from '../present.ts';
 import {
