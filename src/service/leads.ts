@@ -175,6 +175,7 @@ export class LeadService {
     if (!isUuid(id)) throw notFound('lead', id);
     const receivedAt = performance.now();
     const now = this.o.clock();
+    const at = new Date(now).toISOString();
     const ctx = await this.o.cache.contextAt(now);
     let hint: LockSet = { pools: new Set(), owners: new Set() };
     const out = await this.transact(
@@ -205,14 +206,14 @@ export class LeadService {
           id: createId(now),
           leadId: id,
           trigger: 'reroute',
-          createdAt: new Date(now).toISOString(),
+          createdAt: at,
           latencyUs,
           reason: input.reason,
           actor: input.actor,
           previousOwnerId: lead.ownerId,
         });
         await insertDecisions(tx, [record]);
-        const after = applyDecision(lead, decision, now);
+        const after = applyDecision(lead, decision, at);
         const updated = await updateLead(tx, id, {
           status: after.status,
           ownerId: after.ownerId,
@@ -220,7 +221,7 @@ export class LeadService {
           retryAt: after.retryAt,
           assignedAt: after.assignedAt,
           accountId: after.accountId,
-          updatedAt: new Date(now).toISOString(),
+          updatedAt: at,
         });
         return { routed, lead: updated, decision: record };
       },
@@ -249,6 +250,7 @@ export class LeadService {
     if (!isUuid(id)) throw notFound('lead', id);
     const receivedAt = performance.now();
     const now = this.o.clock();
+    const at = new Date(now).toISOString();
     await this.o.cache.refresh();
     const owner = this.o.cache.currentDirectory().owners.get(input.ownerId);
     if (!owner) {
@@ -290,7 +292,7 @@ export class LeadService {
           id: createId(now),
           leadId: id,
           trigger: 'manual',
-          createdAt: new Date(now).toISOString(),
+          createdAt: at,
           latencyUs: Math.round((performance.now() - receivedAt) * 1000),
           reason: input.reason,
           actor: input.actor,
@@ -300,14 +302,14 @@ export class LeadService {
         policyVersion: null,
       };
       await insertDecisions(tx, [record]);
-      const after = applyDecision(lead, decision, now);
+      const after = applyDecision(lead, decision, at);
       const updated = await updateLead(tx, id, {
         status: after.status,
         ownerId: after.ownerId,
         queueId: null,
         retryAt: null,
         assignedAt: after.assignedAt,
-        updatedAt: new Date(now).toISOString(),
+        updatedAt: at,
       });
       return { lead: updated, decision: record };
     });

@@ -62,22 +62,25 @@ export interface DecisionRecord {
 const iso = (at: number | undefined): string | null =>
   at === undefined ? null : new Date(at).toISOString();
 
-/** The fields of a lead a routing decision made at `now` sets: status, owner or queue, retry time. */
-export function leadFieldsAfter(decision: Decision, now: number) {
+/**
+ * The fields of a lead a routing decision sets: status, owner or queue, retry time. `at`: when it
+ * was made, as an ISO string (callers have it already: one string for a whole batch).
+ */
+export function leadFieldsAfter(decision: Decision, at: string) {
   return {
     status: statusOf(decision),
     ownerId: decision.outcome === 'assigned' ? (decision.ownerId ?? null) : null,
     queueId: decision.outcome === 'queued' ? (decision.queueId ?? null) : null,
     retryAt: iso(decision.retryAt),
-    assignedAt: decision.outcome === 'assigned' ? new Date(now).toISOString() : null,
+    assignedAt: decision.outcome === 'assigned' ? at : null,
   };
 }
 
-/** The lead after a routing decision made at `now` (a new object). */
-export function applyDecision<T extends LeadRecord>(lead: T, decision: Decision, now: number): T {
+/** The lead after a routing decision made at `at` (ISO string; a new object). */
+export function applyDecision<T extends LeadRecord>(lead: T, decision: Decision, at: string): T {
   return {
     ...lead,
-    ...leadFieldsAfter(decision, now),
+    ...leadFieldsAfter(decision, at),
     accountId: decision.accountId ?? lead.accountId,
   };
 }
@@ -168,9 +171,9 @@ export const DECISION_COLUMNS: ReadonlyArray<Column<DecisionRecord>> = [
 ];
 
 /** A column's value as written: jsonb as JSON text (null stays NULL). */
-export function columnValue<R>(record: R, [, field, json]: Column<R>): unknown {
-  const value = record[field as keyof R];
-  return json && value !== null && value !== undefined ? JSON.stringify(value) : value;
+export function columnValue<R>(record: R, column: Column<R>): unknown {
+  const value = record[column[1] as keyof R];
+  return column[2] && value !== null && value !== undefined ? JSON.stringify(value) : value;
 }
 
 /** The columns a change sets (only the fields it has). */

@@ -71,7 +71,13 @@ export class LeadIntake {
 
   /** Stores and routes one lead; resolves once its decision is committed. */
   async submit(request: IntakeRequest): Promise<IntakeResult> {
-    const [result] = await this.submitMany([request]);
+    let results: Array<IntakeResult | Error>;
+    try {
+      results = await this.batcher.submit([request]);
+    } catch (error) {
+      throw toServiceError(error);
+    }
+    const [result] = results;
     if (result instanceof Error) throw result;
     return result!;
   }
@@ -147,7 +153,7 @@ export class LeadIntake {
         const decisions: DecisionRecord[] = [];
         routable.forEach((p, i) => {
           const { decision, latencyUs } = routing.routed[i]!;
-          leads.push(applyDecision(p.lead, decision, now));
+          leads.push(applyDecision(p.lead, decision, p.lead.createdAt));
           decisions.push(
             decisionRecordOf(decision, {
               id: p.decisionId,
