@@ -14,8 +14,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { loadDemoData } from '../src/service/demo.ts';
-import { createServices } from '../src/service/index.ts';
-import { hashRequest } from '../src/service/route-lead.ts';
+import { createServices, hashRequest } from '../src/service/index.ts';
 import { openStore } from '../src/store/database.ts';
 import { demoLeads } from './demo-leads.ts';
 

@@ -552,6 +552,32 @@ describe('changing leads', () => {
     expect(await load('ben')).toBe(ben + 1);
   });
 
+  it("counts a manual assignment in the owner's day and week, as routing does", async () => {
+    const lead = json(await post({ email: 'counted@example.org', country: 'DE' }));
+    const load = async (id: string) =>
+      json(await t.app.inject({ method: 'GET', url: `/v1/owners/${id}` })).load;
+    const [dora, ben] = [await load('dora'), await load('ben')];
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${lead.id}/assign`,
+      payload: { owner_id: 'ben', reason: 'asked for ben' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(json(res).decision.previous_owner_id).toBe('dora');
+    const after = await load('ben');
+    expect(after.open).toBe((ben?.open ?? 0) + 1);
+    expect(after.day_count).toBe(ben?.day === after.day ? ben.day_count + 1 : 1);
+    expect(after.week_count).toBe(ben?.week === after.week ? ben.week_count + 1 : 1);
+    expect(after.day).toBe('2026-11-24');
+    expect(after.last_assigned_at).toBe('2026-11-24T10:00:00.000Z');
+    // The owner it was taken from gives back the open lead, not what it was given that day.
+    expect(await load('dora')).toMatchObject({
+      open: dora.open - 1,
+      day_count: dora.day_count,
+      week_count: dora.week_count,
+    });
+  });
+
   it('refuses a manual assignment to an unknown owner', async () => {
     const lead = json(await post({ email: 'nobody@example.org' }));
     const res = await t.app.inject({

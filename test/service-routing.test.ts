@@ -4,10 +4,15 @@
  * hold, and stale snapshots only cost a restart, never a wrong decision.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlState } from '../src/service/errors.ts';
-import { createServices, type Services } from '../src/service/index.ts';
-import { hashRequest, type IntakeRequest } from '../src/service/route-lead.ts';
+import {
+  createServices,
+  hashRequest,
+  ServiceError,
+  type IntakeRequest,
+  type Services,
+} from '../src/service/index.ts';
 import { openStore, type Store } from '../src/store/database.ts';
+import { sqlState } from '../src/store/db-errors.ts';
 import {
   createTestDatabase,
   DATABASE_KIND,
@@ -172,7 +177,12 @@ describe(`routing with two instances on one database (${DATABASE_KIND})`, () => 
       a.intake.submit(request({ team: 'light', n: 'iso-3' }, 'h:iso-3')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(sqlState((results[1] as PromiseRejectedResult).reason)?.slice(0, 2)).toBe('22');
+    // The database's refusal (SQLSTATE class 22) leaves the service as the request's fault.
+    const refused = (results[1] as PromiseRejectedResult).reason as ServiceError;
+    expect(refused).toBeInstanceOf(ServiceError);
+    expect(refused.code).toBe('validation_failed');
+    expect(refused.message).toMatch(/^a value in the request cannot be stored: /);
+    expect(sqlState(refused.cause)?.slice(0, 2)).toBe('22');
     const stored = await stores[0]!.db
       .selectFrom('idempotency_keys')
       .select('key')

@@ -5,7 +5,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ServiceError, sqlState, type ErrorCode, type ErrorDetail } from '../service/errors.ts';
+import { ServiceError, type ErrorCode, type ErrorDetail } from '../service/errors.ts';
+import { toServiceError } from '../service/index.ts';
 
 /** The one place error codes meet HTTP statuses. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -140,17 +141,10 @@ function translate(error: FastifyError): { status: number; body: ErrorBody } {
       ]),
     };
   }
-  // SQLSTATE class 22, data exception: a value the request gave cannot be stored.
-  if (sqlState(error)?.startsWith('22')) {
-    return {
-      status: 400,
-      body: errorBody(
-        'validation_failed',
-        `a value in the request cannot be stored: ${error.message}`,
-        [{ path: '(body)', message: error.message }],
-      ),
-    };
-  }
+  // A database error that left a service as it was: the service says whether it is the request's
+  // fault (a value that cannot be stored).
+  const fromDatabase = toServiceError(error);
+  if (fromDatabase instanceof ServiceError) return fromServiceError(fromDatabase);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     const code: ErrorCode =
       error.statusCode === 404

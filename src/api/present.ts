@@ -41,6 +41,21 @@ export function presentDecision(d: DecisionRecord) {
   };
 }
 
+/** A lead with the decision just made about it (intake): the lead's fields and `decision`. */
+export function presentLeadWithDecision(r: { lead: LeadRecord; decision: DecisionRecord }) {
+  return { ...presentLead(r.lead), decision: presentDecision(r.decision) };
+}
+
+/** A lead with its decision history, oldest first. */
+export function presentLeadWithHistory(l: LeadRecord & { decisions: readonly DecisionRecord[] }) {
+  return { ...presentLead(l), decisions: l.decisions.map(presentDecision) };
+}
+
+/** The result of routing or assigning a lead again: `{lead, decision}`. */
+export function presentLeadAction(r: { lead: LeadRecord; decision: DecisionRecord }) {
+  return { lead: presentLead(r.lead), decision: presentDecision(r.decision) };
+}
+
 export function presentPolicy(p: PolicyVersionRecord) {
   return {
     id: p.id,

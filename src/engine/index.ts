@@ -60,4 +60,19 @@ export {
   type AccountIndex,
 } from './accounts.ts';
 export { normalizeCountry, normalizeState, normalizePostalCode, BUILTIN_REGIONS } from './geo.ts';
-export { isValidTimeZone, checkAvailability, nextAvailableAt } from './availability.ts';
+export {
+  isValidTimeZone,
+  checkAvailability,
+  nextAvailableAt,
+  recordAssignment,
+} from './availability.ts';
+export {
+  CLOSED_STATUSES,
+  LEAD_STATUSES,
+  OPEN_STATUSES,
+  SETTABLE_STATUSES,
+  isOpenStatus,
+  ownerStateAfterStatusChange,
+  statusOf,
+  type LeadStatus,
+} from './lead-status.ts';

@@ -46,9 +46,3 @@ export function notFound(what: string, id: string): ServiceError {
 export function invalid(message: string, details: readonly ErrorDetail[]): ServiceError {
   return new ServiceError('validation_failed', message, details);
 }
-
-/** A database error's SQLSTATE (`23505`, `40P01`…), or undefined for any other error. */
-export function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}

@@ -10,7 +10,7 @@ import { LeadService } from './leads.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { OwnerService } from './owners.ts';
 import { PolicyService } from './policies.ts';
-import { LeadIntake } from './route-lead.ts';
+import { LeadIntake } from './intake/index.ts';
 import { RoutingCache } from './routing-cache.ts';
 import { StateSnapshot } from './route-tasks.ts';
 
@@ -75,12 +75,11 @@ export function createServices(options: ServicesOptions): Services {
   };
 }
 
-// What the API layer needs to know of stored records, re-exported so it depends on the service
-// layer only, never on the store.
-export {
-  LEAD_STATUSES,
-  SETTABLE_STATUSES,
-  type DecisionRecord,
-  type LeadRecord,
-} from '../store/leads-repo.ts';
+// What the API layer needs of the service besides `Services`, so that it depends on this module
+// only: the records it presents, the intake's request and result, the errors it maps.
+export { LEAD_STATUSES, SETTABLE_STATUSES, type LeadStatus } from '../engine/index.ts';
+export type { DecisionRecord, LeadRecord } from '../store/leads-repo.ts';
 export type { PolicyVersionRecord } from '../store/policies-repo.ts';
+export { hashRequest, type IntakeRequest, type IntakeResult } from './intake/index.ts';
+export { toServiceError } from './database-errors.ts';
+export { ServiceError, type ErrorCode, type ErrorDetail } from './errors.ts';

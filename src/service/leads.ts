@@ -6,27 +6,31 @@
  */
 import type { Kysely } from 'kysely';
 import {
+  CLOSED_STATUSES,
+  isOpenStatus,
   normalizeEmail,
+  ownerStateAfterStatusChange,
+  recordAssignment,
   releaseOpenLead,
   type Decision,
   type Lead,
+  type LeadStatus,
   type OwnerState,
 } from '../engine/index.ts';
 import { claimKeys, findKeys, releaseKeys } from '../store/idempotency-repo.ts';
 import { createId, isUuid } from '../store/ids.ts';
+import { applyDecision, decisionRecordOf } from '../store/lead-rows.ts';
 import {
-  CLOSED_STATUSES,
   insertDecisions,
   listLeadDecisions,
   listLeads,
   lockLead,
-  OPEN_STATUSES,
   findLead,
   updateLead,
   type DecisionRecord,
+  type LeadChanges,
   type LeadFilter,
   type LeadRecord,
-  type LeadStatus,
 } from '../store/leads-repo.ts';
 import {
   ensureOwnerRows,
@@ -35,19 +39,14 @@ import {
   writePoolStates,
 } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
+import { runTransaction, type TransactionOptions } from '../store/transaction.ts';
+import { toServiceError } from './database-errors.ts';
 import { notFound, ServiceError } from './errors.ts';
+import { externalIdKey } from './intake/idempotency.ts';
+import { storedDerivedFields } from './intake/prepare.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { decodeUuidCursor, toPage, type Page } from './pages.ts';
 import type { RoutingCache, RoutingContext } from './routing-cache.ts';
-import {
-  storedDerivedFields,
-  buildDecisionRow,
-  leadFieldsAfter,
-  decisionRecordOf,
-  externalIdKey,
-  isRetryable,
-  statusOf,
-} from './route-lead.ts';
 import { LockRetry, routeTasks, type LockSet, type StateSnapshot } from './route-tasks.ts';
 
 export interface LeadServiceOptions {
@@ -68,8 +67,6 @@ export interface LeadPatch {
   status?: LeadStatus;
   externalId?: string | null;
 }
-
-const MAX_ATTEMPTS = 8;
 
 export class LeadService {
   constructor(private readonly o: LeadServiceOptions) {}
@@ -94,53 +91,48 @@ export class LeadService {
     if (!isUuid(id)) throw notFound('lead', id);
     const now = this.o.clock();
     const ctx = patch.attributes ? await this.contextOrUndefined(now) : undefined;
-    return this.withRetries(() =>
-      this.o.db.transaction().execute(async (tx) => {
-        const lead = await lockLead(tx, id);
-        if (!lead) throw notFound('lead', id);
-        const set: Parameters<typeof updateLead>[2] = { updated_at: new Date(now) };
-        if (patch.attributes) {
-          const attributes = { ...lead.attributes };
-          for (const [k, v] of Object.entries(patch.attributes)) {
-            if (v === null) delete attributes[k];
-            else attributes[k] = v;
-          }
-          set.attributes = JSON.stringify(attributes);
-          set.email_norm = normalizeEmail(attributes.email) ?? null;
-          if (ctx) {
-            const derived = storedDerivedFields(attributes as Lead, ctx);
-            set.derived = JSON.stringify(derived);
-            // The lead's account follows its attributes, as at intake.
-            set.account_id = typeof derived.account_id === 'string' ? derived.account_id : null;
-          }
+    return this.transact(async (tx) => {
+      const lead = await lockLead(tx, id);
+      if (!lead) throw notFound('lead', id);
+      const changes: LeadChanges = { updatedAt: new Date(now).toISOString() };
+      if (patch.attributes) {
+        const attributes = { ...lead.attributes };
+        for (const [k, v] of Object.entries(patch.attributes)) {
+          if (v === null) delete attributes[k];
+          else attributes[k] = v;
         }
-        if (patch.externalId !== undefined && patch.externalId !== lead.externalId) {
-          await this.moveExternalId(tx, lead, patch.externalId);
-          set.external_id = patch.externalId;
+        changes.attributes = attributes;
+        changes.emailNorm = normalizeEmail(attributes.email) ?? null;
+        if (ctx) {
+          const derived = storedDerivedFields(attributes as Lead, ctx);
+          changes.derived = derived;
+          // The lead's account follows its attributes, as at intake.
+          changes.accountId = typeof derived.account_id === 'string' ? derived.account_id : null;
         }
-        if (patch.status && patch.status !== lead.status) {
-          const wasOpen = OPEN_STATUSES.has(lead.status);
-          const willBeOpen = OPEN_STATUSES.has(patch.status);
-          if (willBeOpen && !lead.ownerId) {
-            throw new ServiceError(
-              'invalid_state',
-              `lead ${id} has no owner: it cannot be ${patch.status}; assign it first`,
-              [
-                {
-                  path: 'status',
-                  message: `"${patch.status}" needs an owner; the lead is ${lead.status}`,
-                },
-              ],
-            );
-          }
-          if (lead.ownerId && wasOpen !== willBeOpen)
-            await adjustOpen(tx, lead.ownerId, willBeOpen ? +1 : -1, this.o.snapshot);
-          set.status = patch.status;
-          if (CLOSED_STATUSES.has(patch.status)) set.retry_at = null;
+      }
+      if (patch.externalId !== undefined && patch.externalId !== lead.externalId) {
+        await this.moveExternalId(tx, lead, patch.externalId);
+        changes.externalId = patch.externalId;
+      }
+      if (patch.status && patch.status !== lead.status) {
+        if (isOpenStatus(patch.status) && !lead.ownerId) {
+          throw new ServiceError(
+            'invalid_state',
+            `lead ${id} has no owner: it cannot be ${patch.status}; assign it first`,
+            [
+              {
+                path: 'status',
+                message: `"${patch.status}" needs an owner; the lead is ${lead.status}`,
+              },
+            ],
+          );
         }
-        return updateLead(tx, id, set);
-      }),
-    );
+        if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
+        changes.status = patch.status;
+        if (CLOSED_STATUSES.has(patch.status)) changes.retryAt = null;
+      }
+      return updateLead(tx, id, changes);
+    });
   }
 
   /**
@@ -183,65 +175,71 @@ export class LeadService {
     if (!isUuid(id)) throw notFound('lead', id);
     const receivedAt = performance.now();
     const now = this.o.clock();
+    const at = new Date(now).toISOString();
     const ctx = await this.o.cache.contextAt(now);
     let hint: LockSet = { pools: new Set(), owners: new Set() };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const out = await this.o.db.transaction().execute(async (tx) => {
-          const lead = await lockLead(tx, id);
-          if (!lead) throw notFound('lead', id);
-          const holds = lead.ownerId && OPEN_STATUSES.has(lead.status) ? lead.ownerId : undefined;
-          const attributes = lead.attributes as Lead;
-          const routed = await routeTasks(
-            tx,
-            [
-              {
-                lead: lead.externalId ? { ...attributes, id: lead.externalId } : attributes,
-                emailNorm: normalizeEmail(attributes.email),
-                releaseOwner: holds,
-                receivedAt,
-              },
-            ],
-            ctx,
-            now,
-            this.o.snapshot,
-            hint,
-          );
-          await writePoolStates(tx, routed.changedPools);
-          await writeOwnerStates(tx, routed.changedOwners);
-          const r = routed.routed[0]!;
-          const decisionRow = buildDecisionRow(createId(now), id, r, 'reroute', now, {
-            reason: input.reason,
-            actor: input.actor,
-            previousOwnerId: lead.ownerId,
-          });
-          await insertDecisions(tx, [decisionRow]);
-          const updated = await updateLead(tx, id, {
-            ...leadFieldsAfter(r.decision, now),
-            account_id: r.decision.accountId ?? lead.accountId,
-            updated_at: new Date(now),
-          });
-          return {
-            routed,
-            lead: updated,
-            decision: decisionRecordOf(decisionRow, r.decision.explanation),
-          };
-        });
-        this.o.snapshot.absorb(out.routed.pools, out.routed.owners);
-        this.o.snapshot.markRows(out.routed.locks);
-        this.o.metrics?.recordDecision(
-          out.routed.routed[0]!.decision,
-          'reroute',
-          (performance.now() - receivedAt) / 1000,
+    const out = await this.transact(
+      async (tx) => {
+        const lead = await lockLead(tx, id);
+        if (!lead) throw notFound('lead', id);
+        const holds = lead.ownerId && isOpenStatus(lead.status) ? lead.ownerId : undefined;
+        const attributes = lead.attributes as Lead;
+        const routed = await routeTasks(
+          tx,
+          [
+            {
+              lead: lead.externalId ? { ...attributes, id: lead.externalId } : attributes,
+              emailNorm: normalizeEmail(attributes.email),
+              releaseOwner: holds,
+              receivedAt,
+            },
+          ],
+          ctx,
+          now,
+          this.o.snapshot,
+          hint,
         );
-        return { lead: out.lead, decision: out.decision };
-      } catch (error) {
-        if (error instanceof LockRetry) hint = error.locks;
-        else if (!isRetryable(error)) throw error;
-        if (attempt >= MAX_ATTEMPTS)
-          throw new ServiceError('unavailable', 'could not commit the re-routing; retry');
-      }
-    }
+        await writePoolStates(tx, routed.changedPools);
+        await writeOwnerStates(tx, routed.changedOwners);
+        const { decision, latencyUs } = routed.routed[0]!;
+        const record = decisionRecordOf(decision, {
+          id: createId(now),
+          leadId: id,
+          trigger: 'reroute',
+          createdAt: at,
+          latencyUs,
+          reason: input.reason,
+          actor: input.actor,
+          previousOwnerId: lead.ownerId,
+        });
+        await insertDecisions(tx, [record]);
+        const after = applyDecision(lead, decision, at);
+        const updated = await updateLead(tx, id, {
+          status: after.status,
+          ownerId: after.ownerId,
+          queueId: after.queueId,
+          retryAt: after.retryAt,
+          assignedAt: after.assignedAt,
+          accountId: after.accountId,
+          updatedAt: at,
+        });
+        return { routed, lead: updated, decision: record };
+      },
+      {
+        onRestart: (_reason, error) => {
+          if (error instanceof LockRetry) hint = error.locks;
+        },
+        giveUp: () => new ServiceError('unavailable', 'could not commit the re-routing; retry'),
+      },
+    );
+    this.o.snapshot.absorb(out.routed.pools, out.routed.owners);
+    this.o.snapshot.markRows(out.routed.locks);
+    this.o.metrics?.recordDecision(
+      out.routed.routed[0]!.decision,
+      'reroute',
+      (performance.now() - receivedAt) / 1000,
+    );
+    return { lead: out.lead, decision: out.decision };
   }
 
   /** Assigns the lead to an owner by hand (any owner in the directory; caps do not apply). */
@@ -252,6 +250,7 @@ export class LeadService {
     if (!isUuid(id)) throw notFound('lead', id);
     const receivedAt = performance.now();
     const now = this.o.clock();
+    const at = new Date(now).toISOString();
     await this.o.cache.refresh();
     const owner = this.o.cache.currentDirectory().owners.get(input.ownerId);
     if (!owner) {
@@ -261,68 +260,61 @@ export class LeadService {
         [{ path: 'owner_id', message: `no owner with id ${JSON.stringify(input.ownerId)}` }],
       );
     }
-    const out = await this.withRetries(() =>
-      this.o.db.transaction().execute(async (tx) => {
-        const lead = await lockLead(tx, id);
-        if (!lead) throw notFound('lead', id);
-        const previous = lead.ownerId && OPEN_STATUSES.has(lead.status) ? lead.ownerId : undefined;
-        if (previous !== input.ownerId) {
-          const ids = [
-            ...new Set([previous, input.ownerId].filter((x): x is string => !!x)),
-          ].sort();
-          await ensureOwnerRows(tx, ids);
-          const states = await lockOwnerStates(tx, ids);
-          const changed = new Map<string, OwnerState>();
-          if (previous)
-            changed.set(previous, releaseOpenLead(states.get(previous) ?? emptyOwnerState()));
-          const target = states.get(input.ownerId) ?? emptyOwnerState();
-          changed.set(input.ownerId, { ...target, open: target.open + 1, lastAssignedAt: now });
-          await writeOwnerStates(tx, changed);
-          this.o.snapshot.absorb(new Map(), changed);
-        }
-        const decision: Decision = {
-          outcome: 'assigned',
-          ownerId: input.ownerId,
-          policyVersion: '',
-          explanation: {
-            policyVersion: '',
-            rules: [],
-            derived: {},
-            attempts: [],
-            summary: `Assigned by hand to ${input.ownerId}${input.actor ? ` by ${input.actor}` : ''}: ${input.reason}.`,
-          },
-        };
-        const row = buildDecisionRow(
-          createId(now),
-          id,
-          { decision, latencyUs: Math.round((performance.now() - receivedAt) * 1000) },
-          'manual',
-          now,
-          {
-            reason: input.reason,
-            actor: input.actor,
-            previousOwnerId: lead.ownerId,
-          },
-        );
-        row.policy_version = null;
-        await insertDecisions(tx, [row]);
-        const updated = await updateLead(tx, id, {
-          status: statusOf(decision),
-          owner_id: input.ownerId,
-          queue_id: null,
-          retry_at: null,
-          assigned_at: new Date(now),
-          updated_at: new Date(now),
-        });
-        return {
-          lead: updated,
-          decision: decisionRecordOf(row, decision.explanation),
-          made: decision,
-        };
-      }),
-    );
-    this.o.metrics?.recordDecision(out.made, 'manual', (performance.now() - receivedAt) / 1000);
-    return { lead: out.lead, decision: out.decision };
+    const decision: Decision = {
+      outcome: 'assigned',
+      ownerId: input.ownerId,
+      policyVersion: '',
+      explanation: {
+        policyVersion: '',
+        rules: [],
+        derived: {},
+        attempts: [],
+        summary: `Assigned by hand to ${input.ownerId}${input.actor ? ` by ${input.actor}` : ''}: ${input.reason}.`,
+      },
+    };
+    const out = await this.transact(async (tx) => {
+      const lead = await lockLead(tx, id);
+      if (!lead) throw notFound('lead', id);
+      const previous = lead.ownerId && isOpenStatus(lead.status) ? lead.ownerId : undefined;
+      if (previous !== input.ownerId) {
+        const ids = [...new Set([previous, input.ownerId].filter((x): x is string => !!x))].sort();
+        await ensureOwnerRows(tx, ids);
+        const states = await lockOwnerStates(tx, ids);
+        const changed = new Map<string, OwnerState>();
+        if (previous) changed.set(previous, releaseOpenLead(ownerStateIn(states, previous)));
+        // An assignment like any other: open load, day and week counts, last assignment.
+        changed.set(input.ownerId, recordAssignment(owner, states.get(input.ownerId), now));
+        await writeOwnerStates(tx, changed);
+        this.o.snapshot.absorb(new Map(), changed);
+      }
+      const record: DecisionRecord = {
+        ...decisionRecordOf(decision, {
+          id: createId(now),
+          leadId: id,
+          trigger: 'manual',
+          createdAt: at,
+          latencyUs: Math.round((performance.now() - receivedAt) * 1000),
+          reason: input.reason,
+          actor: input.actor,
+          previousOwnerId: lead.ownerId,
+        }),
+        // Made by a person, not by a policy version.
+        policyVersion: null,
+      };
+      await insertDecisions(tx, [record]);
+      const after = applyDecision(lead, decision, at);
+      const updated = await updateLead(tx, id, {
+        status: after.status,
+        ownerId: after.ownerId,
+        queueId: null,
+        retryAt: null,
+        assignedAt: after.assignedAt,
+        updatedAt: at,
+      });
+      return { lead: updated, decision: record };
+    });
+    this.o.metrics?.recordDecision(decision, 'manual', (performance.now() - receivedAt) / 1000);
+    return out;
   }
 
   private async contextOrUndefined(now: number): Promise<RoutingContext | undefined> {
@@ -334,30 +326,53 @@ export class LeadService {
     }
   }
 
-  private async withRetries<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (error) {
-        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-      }
+  /**
+   * Runs `work` in a transaction (restarted when it loses a race, see runTransaction); a database
+   * error leaves as a ServiceError when it is the request's fault.
+   */
+  private async transact<T>(
+    work: (tx: Kysely<Database>) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T> {
+    try {
+      return await runTransaction(this.o.db, work, options);
+    } catch (error) {
+      throw toServiceError(error);
     }
+  }
+
+  /**
+   * A lead of `ownerId` moves from one status to another: the owner's open load follows (closing
+   * gives it back, reopening counts it again), under the owner row's lock.
+   */
+  private async changeStatus(
+    tx: Kysely<Database>,
+    ownerId: string,
+    from: LeadStatus,
+    to: LeadStatus,
+  ): Promise<void> {
+    if (isOpenStatus(from) === isOpenStatus(to)) return;
+    await ensureOwnerRows(tx, [ownerId]);
+    const current = ownerStateIn(await lockOwnerStates(tx, [ownerId]), ownerId);
+    const next = new Map([[ownerId, ownerStateAfterStatusChange(current, from, to)]]);
+    await writeOwnerStates(tx, next);
+    this.o.snapshot.absorb(new Map(), next);
   }
 }
 
-async function adjustOpen(
-  tx: Kysely<Database>,
-  ownerId: string,
-  delta: 1 | -1,
-  snapshot: StateSnapshot,
-): Promise<void> {
-  await ensureOwnerRows(tx, [ownerId]);
-  const current = (await lockOwnerStates(tx, [ownerId])).get(ownerId) ?? emptyOwnerState();
-  const next = delta < 0 ? releaseOpenLead(current) : { ...current, open: current.open + 1 };
-  await writeOwnerStates(tx, new Map([[ownerId, next]]));
-  snapshot.absorb(new Map(), new Map([[ownerId, next]]));
-}
-
-function emptyOwnerState(): OwnerState {
-  return { open: 0, dayKey: '', dayCount: 0, weekKey: '', weekCount: 0, lastAssignedAt: null };
+/**
+ * An owner's state among locked rows. The rows were ensured first, so a missing one only reads as
+ * empty. (The one empty owner state of the service; the engine's will replace it.)
+ */
+function ownerStateIn(states: ReadonlyMap<string, OwnerState>, ownerId: string): OwnerState {
+  return (
+    states.get(ownerId) ?? {
+      open: 0,
+      dayKey: '',
+      dayCount: 0,
+      weekKey: '',
+      weekCount: 0,
+      lastAssignedAt: null,
+    }
+  );
 }

@@ -15,8 +15,11 @@ export interface ServiceMetrics {
   ): void;
   /** Leads in a batch committed together. */
   recordBatch(size: number): void;
-  /** A routing transaction started over: `locks` (it touched rows it had not locked), `deadlock`, `serialization`. */
-  recordRestart(reason: 'locks' | 'deadlock' | 'serialization'): void;
+  /**
+   * A routing transaction asked to start over: `locks` (it touched rows it had not locked),
+   * `deadlock`, `serialization` (the reasons of runTransaction).
+   */
+  recordRestart(reason: string): void;
   /** Set the callback that reads queued leads per queue at scrape time. */
   onCollectQueued(read: () => Promise<Map<string, number>>): void;
 }

@@ -37,6 +37,7 @@ import {
   readPoolStates,
 } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
+import { RestartTransaction } from '../store/transaction.ts';
 import type { RoutingContext } from './routing-cache.ts';
 
 /** One lead to route in a transaction. */
@@ -64,10 +65,10 @@ export interface LockSet {
   owners: Set<string>;
 }
 
-/** The transaction must restart and lock `locks` from the start, in order. */
-export class LockRetry extends Error {
+/** The transaction must restart and lock `locks` from the start, in order (restart reason `locks`). */
+export class LockRetry extends RestartTransaction {
   constructor(readonly locks: LockSet) {
-    super('routing touched rows outside the locked set');
+    super('locks', 'routing touched rows outside the locked set');
     this.name = 'LockRetry';
   }
 }

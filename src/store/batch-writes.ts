@@ -5,12 +5,20 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { OwnerState, PoolState } from '../engine/index.ts';
-import type { DecisionRow, LeadRow } from './leads-repo.ts';
+import {
+  columnValue,
+  DECISION_COLUMNS,
+  LEAD_COLUMNS,
+  type Column,
+  type DecisionRecord,
+  type NewLead,
+} from './lead-rows.ts';
 import type { Database } from './schema.ts';
 
+/** What one routing batch writes: its leads and decisions (as records), and the state rows changed. */
 export interface RoutedBatch {
-  leads: readonly LeadRow[];
-  decisions: readonly DecisionRow[];
+  leads: readonly NewLead[];
+  decisions: readonly DecisionRecord[];
   pools: ReadonlyMap<string, PoolState>;
   owners: ReadonlyMap<string, OwnerState>;
 }
@@ -75,50 +83,14 @@ export async function writeRoutedBatch(db: Kysely<Database>, batch: RoutedBatch)
   await db.executeQuery(CompiledQuery.raw(`with ${parts.join(', ')} select 1`, params));
 }
 
-const LEAD_COLUMNS = [
-  'id',
-  'external_id',
-  'attributes',
-  'derived',
-  'email_norm',
-  'status',
-  'owner_id',
-  'queue_id',
-  'account_id',
-  'retry_at',
-  'created_at',
-  'updated_at',
-  'assigned_at',
-] as const satisfies ReadonlyArray<keyof LeadRow>;
-
-const DECISION_COLUMNS = [
-  'id',
-  'lead_id',
-  'trigger',
-  'outcome',
-  'owner_id',
-  'queue_id',
-  'rule_id',
-  'pool_id',
-  'policy_version',
-  'previous_owner_id',
-  'reason',
-  'actor',
-  'retry_at',
-  'fallback_step',
-  'account_id',
-  'explanation',
-  'latency_us',
-  'created_at',
-] as const satisfies ReadonlyArray<keyof DecisionRow>;
-
-function values<R extends object>(
-  columns: ReadonlyArray<keyof R & string>,
-  rows: readonly R[],
+/** `(columns) values (…), (…)` for the records, each value through `column`. */
+function values<R>(
+  columns: ReadonlyArray<Column<R>>,
+  records: readonly R[],
   column: (name: string, v: unknown) => string,
 ): string {
-  const tuples = rows.map(
-    (row) => `(${columns.map((c) => column(c, (row as Record<string, unknown>)[c])).join(', ')})`,
+  const tuples = records.map(
+    (record) => `(${columns.map((c) => column(c[0], columnValue(record, c))).join(', ')})`,
   );
-  return `(${columns.join(', ')}) values ${tuples.join(', ')}`;
+  return `(${columns.map((c) => c[0]).join(', ')}) values ${tuples.join(', ')}`;
 }

@@ -2,71 +2,27 @@
  * Leads and their decisions. Writes take whole batches (one statement per table), because the
  * routing service commits the leads of concurrent requests together.
  */
-import { type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { idFloor } from './ids.ts';
-import type { Database, DecisionsTable, LeadsTable } from './schema.ts';
+import {
+  decisionRowOf,
+  leadColumnsOf,
+  toDecision,
+  toLead,
+  type DecisionRecord,
+  type LeadChanges,
+  type LeadRecord,
+} from './lead-rows.ts';
+import type { Database } from './schema.ts';
 
-/** Statuses a caller may set; queued, unroutable and assigned come from routing. */
-export const SETTABLE_STATUSES = [
-  'contacted',
-  'qualified',
-  'converted',
-  'disqualified',
-  'closed',
-] as const;
-export const LEAD_STATUSES = ['queued', 'unroutable', 'assigned', ...SETTABLE_STATUSES] as const;
-export type LeadStatus = (typeof LEAD_STATUSES)[number];
-/** Statuses in which a lead counts towards its owner's open load. */
-export const OPEN_STATUSES: ReadonlySet<string> = new Set(['assigned', 'contacted', 'qualified']);
-/** Statuses that end a lead's life: it no longer counts as open load. */
-export const CLOSED_STATUSES: ReadonlySet<string> = new Set([
-  'converted',
-  'disqualified',
-  'closed',
-]);
-
-export const DECISION_TRIGGERS = ['intake', 'reroute', 'manual'] as const;
-export type DecisionTrigger = (typeof DECISION_TRIGGERS)[number];
-
-export interface LeadRecord {
-  id: string;
-  externalId: string | null;
-  attributes: Record<string, unknown>;
-  derived: Record<string, unknown>;
-  status: LeadStatus;
-  ownerId: string | null;
-  queueId: string | null;
-  accountId: string | null;
-  retryAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  assignedAt: string | null;
-}
-
-export interface DecisionRecord {
-  id: string;
-  leadId: string;
-  trigger: DecisionTrigger;
-  outcome: 'assigned' | 'queued' | 'unroutable';
-  ownerId: string | null;
-  queueId: string | null;
-  ruleId: string | null;
-  poolId: string | null;
-  policyVersion: string | null;
-  previousOwnerId: string | null;
-  reason: string | null;
-  actor: string | null;
-  retryAt: string | null;
-  fallbackStep: number | null;
-  accountId: string | null;
-  explanation: unknown;
-  /** Time spent routing, in microseconds. */
-  latencyUs: number | null;
-  createdAt: string;
-}
-
-export type LeadRow = Insertable<LeadsTable>;
-export type DecisionRow = Insertable<DecisionsTable>;
+export {
+  DECISION_TRIGGERS,
+  type DecisionRecord,
+  type DecisionTrigger,
+  type LeadChanges,
+  type LeadRecord,
+  type NewLead,
+} from './lead-rows.ts';
 
 type Db = Kysely<Database>;
 
@@ -75,20 +31,8 @@ export interface Cursor {
   id: string;
 }
 
-export async function insertLeads(db: Db, rows: readonly LeadRow[]): Promise<void> {
-  if (rows.length)
-    await db
-      .insertInto('leads')
-      .values([...rows])
-      .execute();
-}
-
-export async function insertDecisions(db: Db, rows: readonly DecisionRow[]): Promise<void> {
-  if (rows.length)
-    await db
-      .insertInto('decisions')
-      .values([...rows])
-      .execute();
+export async function insertDecisions(db: Db, records: readonly DecisionRecord[]): Promise<void> {
+  if (records.length) await db.insertInto('decisions').values(records.map(decisionRowOf)).execute();
 }
 
 export async function findLead(db: Db, id: string): Promise<LeadRecord | undefined> {
@@ -117,14 +61,10 @@ export async function findLeads(db: Db, ids: readonly string[]): Promise<Map<str
   return new Map(rows.map((r) => [r.id, toLead(r)]));
 }
 
-export async function updateLead(
-  db: Db,
-  id: string,
-  set: Partial<Omit<LeadRow, 'id' | 'created_at'>>,
-): Promise<LeadRecord> {
+export async function updateLead(db: Db, id: string, changes: LeadChanges): Promise<LeadRecord> {
   const row = await db
     .updateTable('leads')
-    .set(set)
+    .set(leadColumnsOf(changes))
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -244,44 +184,4 @@ export async function listDecisions(db: Db, filter: DecisionFilter): Promise<Dec
     query = query.where('policy_version', '=', filter.policyVersion);
   if (filter.after) query = query.where('id', '<', filter.after.id);
   return (await query.execute()).map(toDecision);
-}
-
-export function toLead(row: Selectable<LeadsTable>): LeadRecord {
-  return {
-    id: row.id,
-    externalId: row.external_id,
-    attributes: row.attributes,
-    derived: row.derived,
-    status: row.status as LeadStatus,
-    ownerId: row.owner_id,
-    queueId: row.queue_id,
-    accountId: row.account_id,
-    retryAt: row.retry_at?.toISOString() ?? null,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    assignedAt: row.assigned_at?.toISOString() ?? null,
-  };
-}
-
-export function toDecision(row: Selectable<DecisionsTable>): DecisionRecord {
-  return {
-    id: row.id,
-    leadId: row.lead_id,
-    trigger: row.trigger as DecisionTrigger,
-    outcome: row.outcome as DecisionRecord['outcome'],
-    ownerId: row.owner_id,
-    queueId: row.queue_id,
-    ruleId: row.rule_id,
-    poolId: row.pool_id,
-    policyVersion: row.policy_version,
-    previousOwnerId: row.previous_owner_id,
-    reason: row.reason,
-    actor: row.actor,
-    retryAt: row.retry_at?.toISOString() ?? null,
-    fallbackStep: row.fallback_step,
-    accountId: row.account_id,
-    explanation: row.explanation,
-    latencyUs: row.latency_us,
-    createdAt: row.created_at.toISOString(),
-  };
 }

@@ -1,12 +1,19 @@
 /** Lead intake and lead management: /v1/leads. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import type { Services } from '../../service/index.ts';
-import type { IntakeRequest, IntakeResult } from '../../service/route-lead.ts';
-import { hashRequest } from '../../service/route-lead.ts';
-import { ServiceError } from '../../service/errors.ts';
+import {
+  hashRequest,
+  ServiceError,
+  type IntakeRequest,
+  type Services,
+} from '../../service/index.ts';
 import { fromServiceError } from '../errors.ts';
-import { presentDecision, presentLead } from '../present.ts';
+import {
+  presentLead,
+  presentLeadAction,
+  presentLeadWithDecision,
+  presentLeadWithHistory,
+} from '../present.ts';
 import {
   assignSchema,
   batchInputSchema,
@@ -53,10 +60,6 @@ function scopedKey(scope: 'h' | 'b', header: string | undefined, index?: number)
     : `${scope}:${header}${index === undefined ? '' : `#${index}`}`;
 }
 
-function present(result: IntakeResult) {
-  return { ...presentLead(result.lead), decision: presentDecision(result.decision) };
-}
-
 export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
@@ -83,7 +86,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         intakeRequest(request.body, scopedKey('h', request.headers['idempotency-key']), receivedAt),
       );
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(present(result));
+      return reply.status(201).send(presentLeadWithDecision(result));
     },
   );
 
@@ -121,7 +124,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         }
         if (r.replayed) replayed++;
         else created++;
-        return { index, status: r.replayed ? 200 : 201, lead: present(r) };
+        return { index, status: r.replayed ? 200 : 201, lead: presentLeadWithDecision(r) };
       });
       return { created, replayed, failed, results: items };
     },
@@ -164,8 +167,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) => {
-      const lead = await services.leads.getLead(request.params.id);
-      return { ...presentLead(lead), decisions: lead.decisions.map(presentDecision) };
+      return presentLeadWithHistory(await services.leads.getLead(request.params.id));
     },
   );
 
@@ -211,7 +213,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         reason: request.body.reason,
         actor: request.body.actor,
       });
-      return { lead: presentLead(r.lead), decision: presentDecision(r.decision) };
+      return presentLeadAction(r);
     },
   );
 
@@ -235,7 +237,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         reason: b.reason,
         actor: b.actor,
       });
-      return { lead: presentLead(r.lead), decision: presentDecision(r.decision) };
+      return presentLeadAction(r);
     },
   );
 };

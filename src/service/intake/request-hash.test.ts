@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashRequest } from './route-lead.ts';
+import { hashRequest } from './request-hash.ts';
 
 describe('hashRequest', () => {
   const body = {
