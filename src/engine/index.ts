@@ -58,6 +58,6 @@ export {
   normalizeCompanyName,
   isFreeMailDomain,
   type AccountIndex,
-} from './accounts.ts';
+} from './accounts/index.ts';
 export { normalizeCountry, normalizeState, normalizePostalCode, BUILTIN_REGIONS } from './geo.ts';
 export { isValidTimeZone, checkAvailability, nextAvailableAt } from './availability.ts';

@@ -4,7 +4,7 @@
  * account matching). A policy compiles one reader per field it uses, so a lead pays only for the
  * fields its policy reads, and conditions find each value at a fixed slot.
  */
-import { normalizeDomain, type AccountIndex } from './accounts.ts';
+import { normalizeDomain, type AccountIndex } from './accounts/index.ts';
 import type { Fields } from './conditions.ts';
 import {
   normalizeCountry,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAccountIndex } from './accounts.ts';
+import { buildAccountIndex } from './accounts/index.ts';
 import { compilePolicy, compilePolicyOrThrow } from './compile.ts';
 import { routeLead } from './route.ts';
 import { applyStateChanges, createRoutingState } from './state.ts';

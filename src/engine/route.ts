@@ -5,7 +5,7 @@
  * a lead no rule places goes to the default queue, and only a policy without one yields
  * `unroutable`, with the reason.
  */
-import type { AccountIndex } from './accounts.ts';
+import type { AccountIndex } from './accounts/index.ts';
 import {
   nextAvailableAt,
   ownerClock,
