@@ -17,7 +17,7 @@ import {
   normalizeCountry,
   normalizeState,
   type CompiledTerritories,
-} from './geo.ts';
+} from './geo/index.ts';
 import type { Member } from './balancing.ts';
 import { joinPath, ValidationError, type PolicyIssue } from './issues.ts';
 import { compileLeadFieldReader, type LeadFieldReader } from './lead-fields.ts';

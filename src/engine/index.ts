@@ -59,5 +59,10 @@ export {
   isFreeMailDomain,
   type AccountIndex,
 } from './accounts/index.ts';
-export { normalizeCountry, normalizeState, normalizePostalCode, BUILTIN_REGIONS } from './geo.ts';
+export {
+  normalizeCountry,
+  normalizeState,
+  normalizePostalCode,
+  BUILTIN_REGIONS,
+} from './geo/index.ts';
 export { isValidTimeZone, checkAvailability, nextAvailableAt } from './availability.ts';

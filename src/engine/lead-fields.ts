@@ -11,7 +11,7 @@ import {
   normalizePostalCode,
   normalizeState,
   type CompiledTerritories,
-} from './geo.ts';
+} from './geo/index.ts';
 import type { AccountMatch, Lead } from './types.ts';
 
 /** The normalised location and email every decision needs, whatever the policy reads. */
