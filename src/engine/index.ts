@@ -45,11 +45,23 @@ export {
 export { normalizeEmail } from './lead-fields.ts';
 export {
   applyStateChanges,
+  CLOSED_LEAD_STATUSES,
+  countAssignment,
   createRoutingState,
+  emptyOwnerState,
+  holdOpenLead,
+  isOpenLeadStatus,
+  LEAD_STATUSES,
+  leadStatusOf,
+  OPEN_LEAD_STATUSES,
   OwnerStateMap,
+  recordAssignment,
+  recordManualAssignment,
   releaseOpenLead,
+  SETTABLE_LEAD_STATUSES,
+  type LeadStatus,
   type MutableRoutingState,
-} from './state.ts';
+} from './routing-state/index.ts';
 export { analyzePolicy } from './analyze.ts';
 export { policyJsonSchema } from './json-schema.ts';
 export {
@@ -65,4 +77,10 @@ export {
   normalizePostalCode,
   BUILTIN_REGIONS,
 } from './geo/index.ts';
-export { isValidTimeZone, checkAvailability, nextAvailableAt } from './availability.ts';
+export {
+  checkAvailability,
+  nextAvailableAt,
+  type AvailabilityCheck,
+  type AvailabilityStatus,
+} from './availability/index.ts';
+export { isValidTimeZone, parseClockTime, WEEKDAYS } from './calendar/index.ts';

@@ -12,10 +12,10 @@ import {
   type AvailabilityCheck,
   type CapStatus,
   type OwnerClock,
-} from './availability.ts';
+} from './availability/index.ts';
 import { emptyPoolState, periodKey, pickMember } from './balancing.ts';
 import { MemberStates, poolClocks, type CapCheck } from './pool-members.ts';
-import { ChangeMap } from './state.ts';
+import { ChangeMap, countAssignment } from './routing-state/index.ts';
 import type {
   CompiledPolicy,
   CompiledPool,
@@ -547,7 +547,11 @@ function assignTo(
   current: OwnerState | undefined,
   ctx: ChainContext,
 ): void {
-  ctx.changes.owners.set(ownerId, clock.record(current, ctx.input.now));
+  const now = ctx.input.now;
+  ctx.changes.owners.set(
+    ownerId,
+    countAssignment(current, clock.dayKey(now), clock.weekKey(now), now),
+  );
 }
 
 function missingSkill(
