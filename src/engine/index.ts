@@ -83,4 +83,11 @@ export {
   type AvailabilityCheck,
   type AvailabilityStatus,
 } from './availability/index.ts';
-export { isValidTimeZone, parseClockTime, WEEKDAYS } from './calendar/index.ts';
+export {
+  addBusinessTime,
+  businessTimeBetween,
+  isValidTimeZone,
+  parseClockTime,
+  WEEKDAYS,
+  type BusinessCalendar,
+} from './calendar/index.ts';

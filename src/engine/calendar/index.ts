@@ -3,6 +3,7 @@
  * working hours, out-of-office windows and business-time arithmetic. Pure; every memo is a cache.
  */
 export { absenceEnd, nextAbsenceStart } from './absences.ts';
+export { addBusinessTime, businessTimeBetween, type BusinessCalendar } from './business-time.ts';
 export {
   civilFromDays,
   dayKeyOf,
