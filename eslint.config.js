@@ -157,7 +157,6 @@ const apiFilesAwaitingMerge = [
   'src/api/app.ts',
   'src/api/errors.ts',
   'src/api/schemas.ts',
-  'src/api/routes/leads.ts',
   'src/api/routes/owners.ts',
   'src/api/routes/policies.ts',
 ];

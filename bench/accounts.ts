@@ -8,7 +8,7 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { faker } from '@faker-js/faker';
-import { buildAccountIndex, normalizeCompanyName } from '../src/engine/accounts.ts';
+import { buildAccountIndex, normalizeCompanyName } from '../src/engine/index.ts';
 import type { Account, AccountMatchMethod } from '../src/engine/types.ts';
 
 const ACCOUNTS = 100_000;

@@ -58,7 +58,7 @@ export function simulateLeads(
   let count = 0;
   let lastNow = options.defaultNow;
   // Earlier owners by email matter only to a policy with a sticky target.
-  const sticky = policy.rules.some((rule) => rule.chain.some((target) => target.kind === 'sticky'));
+  const sticky = policy.usesSticky;
   for (const lead of leads) {
     const now = options.timestampOf(lead) ?? lastNow;
     lastNow = now;

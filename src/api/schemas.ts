@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../service/errors.ts';
-import { LEAD_STATUSES, SETTABLE_STATUSES } from '../service/index.ts';
+import { LEAD_STATUSES, SETTABLE_LEAD_STATUSES } from '../service/index.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared
@@ -298,7 +298,7 @@ export const leadPatchSchema = z
       .record(z.string().regex(ATTRIBUTE_KEY), attributeValue)
       .optional()
       .describe('attributes to set; null removes one'),
-    status: z.enum(SETTABLE_STATUSES).optional(),
+    status: z.enum(SETTABLE_LEAD_STATUSES).optional(),
     external_id: z.string().min(1).max(200).nullable().optional(),
   })
   .refine(

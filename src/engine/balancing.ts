@@ -11,7 +11,7 @@
  * Pool members are assumed to have distinct owner ids (the compiler rejects duplicates) and
  * positive weights (the schema requires them).
  */
-import { localDayKey, localWeekKey } from './availability.ts';
+import { localDayKey, localWeekKey } from './calendar/index.ts';
 import type { Strategy } from './policy-schema.ts';
 import type { EpochMs, OwnerState, PoolState } from './types.ts';
 

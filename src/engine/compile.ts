@@ -17,7 +17,7 @@ import {
   normalizeCountry,
   normalizeState,
   type CompiledTerritories,
-} from './geo.ts';
+} from './geo/index.ts';
 import type { Member } from './balancing.ts';
 import { joinPath, ValidationError, type PolicyIssue } from './issues.ts';
 import { compileLeadFieldReader, type LeadFieldReader } from './lead-fields.ts';
@@ -86,6 +86,8 @@ export interface CompiledPolicy {
   fields: LeadFieldReader;
   /** Whether any rule reads `account.*` or targets the account owner: account matching is skipped otherwise. */
   usesAccounts: boolean;
+  /** Whether any rule targets `sticky`: only then are earlier owners by email looked up. */
+  usesSticky: boolean;
   poolIds(): string[];
   /** Every owner id the policy names (pool members and owner targets). */
   ownerIds(): string[];
@@ -265,6 +267,7 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     ruleIndex: buildRuleIndex(nodes, layout),
     fields: compileLeadFieldReader(layout.names, territories),
     usesAccounts,
+    usesSticky: rules.some((rule) => rule.chain.some((target) => target.kind === 'sticky')),
     poolIds: () => [...pools.keys()],
     ownerIds: () => {
       const ids = new Set<string>();

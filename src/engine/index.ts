@@ -45,11 +45,23 @@ export {
 export { normalizeEmail } from './lead-fields.ts';
 export {
   applyStateChanges,
+  CLOSED_LEAD_STATUSES,
+  countAssignment,
   createRoutingState,
+  emptyOwnerState,
+  holdOpenLead,
+  isOpenLeadStatus,
+  LEAD_STATUSES,
+  leadStatusOf,
+  ownerStateAfterStatusChange,
+  OPEN_LEAD_STATUSES,
   OwnerStateMap,
+  recordAssignment,
   releaseOpenLead,
+  SETTABLE_LEAD_STATUSES,
+  type LeadStatus,
   type MutableRoutingState,
-} from './state.ts';
+} from './routing-state/index.ts';
 export { analyzePolicy } from './analyze.ts';
 export { policyJsonSchema } from './json-schema.ts';
 export {
@@ -58,21 +70,24 @@ export {
   normalizeCompanyName,
   isFreeMailDomain,
   type AccountIndex,
-} from './accounts.ts';
-export { normalizeCountry, normalizeState, normalizePostalCode, BUILTIN_REGIONS } from './geo.ts';
+} from './accounts/index.ts';
 export {
-  isValidTimeZone,
+  normalizeCountry,
+  normalizeState,
+  normalizePostalCode,
+  BUILTIN_REGIONS,
+} from './geo/index.ts';
+export {
   checkAvailability,
   nextAvailableAt,
-  recordAssignment,
-} from './availability.ts';
+  type AvailabilityCheck,
+  type AvailabilityStatus,
+} from './availability/index.ts';
 export {
-  CLOSED_STATUSES,
-  LEAD_STATUSES,
-  OPEN_STATUSES,
-  SETTABLE_STATUSES,
-  isOpenStatus,
-  ownerStateAfterStatusChange,
-  statusOf,
-  type LeadStatus,
-} from './lead-status.ts';
+  addBusinessTime,
+  businessTimeBetween,
+  isValidTimeZone,
+  parseClockTime,
+  WEEKDAYS,
+  type BusinessCalendar,
+} from './calendar/index.ts';

@@ -4,14 +4,14 @@
  * account matching). A policy compiles one reader per field it uses, so a lead pays only for the
  * fields its policy reads, and conditions find each value at a fixed slot.
  */
-import { normalizeDomain, type AccountIndex } from './accounts.ts';
+import { normalizeDomain, type AccountIndex } from './accounts/index.ts';
 import type { Fields } from './conditions/index.ts';
 import {
   normalizeCountry,
   normalizePostalCode,
   normalizeState,
   type CompiledTerritories,
-} from './geo.ts';
+} from './geo/index.ts';
 import type { AccountMatch, Lead } from './types.ts';
 
 /** The normalised location and email every decision needs, whatever the policy reads. */

@@ -14,9 +14,9 @@ import {
   type OwnerClock,
   type TimedCheck,
   ownerClock,
-} from './availability.ts';
+} from './availability/index.ts';
 import type { CompiledPool } from './compile.ts';
-import { OwnerStateMap } from './state.ts';
+import { OwnerStateMap } from './routing-state/index.ts';
 import type { Directory, EpochMs, OwnerState } from './types.ts';
 
 /** Whether candidate `index` has reached a cap at `now` (see `obstacle` in route.ts). */

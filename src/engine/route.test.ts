@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAccountIndex } from './accounts.ts';
+import { buildAccountIndex } from './accounts/index.ts';
 import { compilePolicy, compilePolicyOrThrow } from './compile.ts';
 import { routeLead } from './route.ts';
-import { applyStateChanges, createRoutingState } from './state.ts';
+import { applyStateChanges, createRoutingState } from './routing-state/index.ts';
 import type { Account, Directory, Lead, Owner } from './types.ts';
 
 const MON_10_UTC = Date.UTC(2026, 10, 23, 10, 0); // Monday 23 Nov 2026, 10:00 UTC

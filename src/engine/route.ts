@@ -5,17 +5,17 @@
  * a lead no rule places goes to the default queue, and only a policy without one yields
  * `unroutable`, with the reason.
  */
-import type { AccountIndex } from './accounts.ts';
+import type { AccountIndex } from './accounts/index.ts';
 import {
   nextAvailableAt,
   ownerClock,
   type AvailabilityCheck,
   type CapStatus,
   type OwnerClock,
-} from './availability.ts';
+} from './availability/index.ts';
 import { emptyPoolState, periodKey, pickMember } from './balancing.ts';
 import { MemberStates, poolClocks, type CapCheck } from './pool-members.ts';
-import { ChangeMap } from './state.ts';
+import { ChangeMap, countAssignment } from './routing-state/index.ts';
 import type {
   CompiledPolicy,
   CompiledPool,
@@ -547,7 +547,11 @@ function assignTo(
   current: OwnerState | undefined,
   ctx: ChainContext,
 ): void {
-  ctx.changes.owners.set(ownerId, clock.record(current, ctx.input.now));
+  const now = ctx.input.now;
+  ctx.changes.owners.set(
+    ownerId,
+    countAssignment(current, clock.dayKey(now), clock.weekKey(now), now),
+  );
 }
 
 function missingSkill(

@@ -12,6 +12,7 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { parseClockTime, WEEKDAYS } from '../engine/index.ts';
 import type { PolicyIssue } from '../engine/issues.ts';
 import type { Caps, OutOfOffice, Owner, Skills, Weekday, WorkingHours } from '../engine/types.ts';
 import {
@@ -76,7 +77,6 @@ export const OWNER_COLUMNS = [
   'out_of_office',
 ] as const;
 
-const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const CAP_KEYS = ['max_open', 'max_per_day', 'max_per_week'] as const;
 const SKILL_KEYS = ['languages', 'products', 'segments'] as const;
 const WORKING_HOURS_KEYS = [...WEEKDAYS, 'holidays'] as const;
@@ -294,17 +294,6 @@ const skillList = leaf((value) => {
 
 // Working hours -------------------------------------------------------------------------------
 
-/** Minutes since midnight of `H:MM`/`HH:MM`; 24:00 only as an end. */
-function readClock(text: string, isEnd: boolean): number | undefined {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
-  if (!m) return undefined;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  if (min > 59) return undefined;
-  if (h === 24 && min === 0) return isEnd ? 1440 : undefined;
-  return h <= 23 ? h * 60 + min : undefined;
-}
-
 const clockText = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
@@ -322,8 +311,9 @@ function readInterval(value: unknown): readonly [string, string] | string {
   } else {
     return `invalid interval ${JSON.stringify(value)}; expected "09:00-17:30" or ["09:00", "17:30"]`;
   }
-  const s = typeof start === 'string' ? readClock(start, false) : undefined;
-  const e = typeof end === 'string' ? readClock(end, true) : undefined;
+  // Spaces around a time are allowed here ("09:00 - 17:00"); the engine's parser takes none.
+  const s = typeof start === 'string' ? parseClockTime(start.trim(), false) : undefined;
+  const e = typeof end === 'string' ? parseClockTime(end.trim(), true) : undefined;
   if (s === undefined)
     return `invalid start ${JSON.stringify(start)}; expected a time from 00:00 to 23:59`;
   if (e === undefined)

@@ -77,7 +77,7 @@ export function createServices(options: ServicesOptions): Services {
 
 // What the API layer needs of the service besides `Services`, so that it depends on this module
 // only: the records it presents, the intake's request and result, the errors it maps.
-export { LEAD_STATUSES, SETTABLE_STATUSES, type LeadStatus } from '../engine/index.ts';
+export { LEAD_STATUSES, SETTABLE_LEAD_STATUSES, type LeadStatus } from '../engine/index.ts';
 export type { DecisionRecord, LeadRecord } from '../store/leads-repo.ts';
 export type { PolicyVersionRecord } from '../store/policies-repo.ts';
 export { hashRequest, type IntakeRequest, type IntakeResult } from './intake/index.ts';

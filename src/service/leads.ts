@@ -6,8 +6,9 @@
  */
 import type { Kysely } from 'kysely';
 import {
-  CLOSED_STATUSES,
-  isOpenStatus,
+  CLOSED_LEAD_STATUSES,
+  emptyOwnerState,
+  isOpenLeadStatus,
   normalizeEmail,
   ownerStateAfterStatusChange,
   recordAssignment,
@@ -115,7 +116,7 @@ export class LeadService {
         changes.externalId = patch.externalId;
       }
       if (patch.status && patch.status !== lead.status) {
-        if (isOpenStatus(patch.status) && !lead.ownerId) {
+        if (isOpenLeadStatus(patch.status) && !lead.ownerId) {
           throw new ServiceError(
             'invalid_state',
             `lead ${id} has no owner: it cannot be ${patch.status}; assign it first`,
@@ -129,7 +130,7 @@ export class LeadService {
         }
         if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
         changes.status = patch.status;
-        if (CLOSED_STATUSES.has(patch.status)) changes.retryAt = null;
+        if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
       }
       return updateLead(tx, id, changes);
     });
@@ -182,7 +183,7 @@ export class LeadService {
       async (tx) => {
         const lead = await lockLead(tx, id);
         if (!lead) throw notFound('lead', id);
-        const holds = lead.ownerId && isOpenStatus(lead.status) ? lead.ownerId : undefined;
+        const holds = lead.ownerId && isOpenLeadStatus(lead.status) ? lead.ownerId : undefined;
         const attributes = lead.attributes as Lead;
         const routed = await routeTasks(
           tx,
@@ -275,7 +276,7 @@ export class LeadService {
     const out = await this.transact(async (tx) => {
       const lead = await lockLead(tx, id);
       if (!lead) throw notFound('lead', id);
-      const previous = lead.ownerId && isOpenStatus(lead.status) ? lead.ownerId : undefined;
+      const previous = lead.ownerId && isOpenLeadStatus(lead.status) ? lead.ownerId : undefined;
       if (previous !== input.ownerId) {
         const ids = [...new Set([previous, input.ownerId].filter((x): x is string => !!x))].sort();
         await ensureOwnerRows(tx, ids);
@@ -351,7 +352,7 @@ export class LeadService {
     from: LeadStatus,
     to: LeadStatus,
   ): Promise<void> {
-    if (isOpenStatus(from) === isOpenStatus(to)) return;
+    if (isOpenLeadStatus(from) === isOpenLeadStatus(to)) return;
     await ensureOwnerRows(tx, [ownerId]);
     const current = ownerStateIn(await lockOwnerStates(tx, [ownerId]), ownerId);
     const next = new Map([[ownerId, ownerStateAfterStatusChange(current, from, to)]]);
@@ -360,19 +361,7 @@ export class LeadService {
   }
 }
 
-/**
- * An owner's state among locked rows. The rows were ensured first, so a missing one only reads as
- * empty. (The one empty owner state of the service; the engine's will replace it.)
- */
+/** An owner's state among locked rows. The rows were ensured first, so a missing one reads as empty. */
 function ownerStateIn(states: ReadonlyMap<string, OwnerState>, ownerId: string): OwnerState {
-  return (
-    states.get(ownerId) ?? {
-      open: 0,
-      dayKey: '',
-      dayCount: 0,
-      weekKey: '',
-      weekCount: 0,
-      lastAssignedAt: null,
-    }
-  );
+  return states.get(ownerId) ?? emptyOwnerState();
 }

@@ -137,7 +137,7 @@ export async function routeTasks(
   hint: LockSet,
 ): Promise<RouteTasksResult> {
   const { policy } = ctx;
-  const emails = ctx.usesSticky
+  const emails = ctx.policy.usesSticky
     ? [...new Set(tasks.map((t) => t.emailNorm).filter((e): e is string => !!e))]
     : [];
   const ownerByEmail = emails.length ? await findOwnersByEmail(tx, emails) : undefined;

@@ -29,8 +29,6 @@ export interface RoutingContext {
   policy: CompiledPolicy;
   directory: Directory;
   accounts?: AccountIndex;
-  /** Whether any rule targets `sticky` (then earlier owners by email are looked up). */
-  usesSticky: boolean;
 }
 
 export class RoutingCache {
@@ -151,24 +149,12 @@ export class RoutingCache {
       policy,
       directory: this.directory,
       accounts: this.accounts,
-      usesSticky: usesSticky(policy),
     };
   }
 
   currentDirectory(): Directory {
     return this.directory;
   }
-}
-
-const stickyMemo = new WeakMap<CompiledPolicy, boolean>();
-
-function usesSticky(policy: CompiledPolicy): boolean {
-  let value = stickyMemo.get(policy);
-  if (value === undefined) {
-    value = policy.rules.some((r) => r.chain.some((t) => t.kind === 'sticky'));
-    stickyMemo.set(policy, value);
-  }
-  return value;
 }
 
 /** The engine's Owner without the record's timestamps. */

@@ -4,7 +4,7 @@
  * take records and return nothing to read back: the caller already holds what was stored.
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import { statusOf, type Decision, type LeadStatus } from '../engine/index.ts';
+import { leadStatusOf, type Decision, type LeadStatus } from '../engine/index.ts';
 import type { DecisionsTable, LeadsTable } from './schema.ts';
 
 export const DECISION_TRIGGERS = ['intake', 'reroute', 'manual'] as const;
@@ -68,7 +68,7 @@ const iso = (at: number | undefined): string | null =>
  */
 export function leadFieldsAfter(decision: Decision, at: string) {
   return {
-    status: statusOf(decision),
+    status: leadStatusOf(decision),
     ownerId: decision.outcome === 'assigned' ? (decision.ownerId ?? null) : null,
     queueId: decision.outcome === 'queued' ? (decision.queueId ?? null) : null,
     retryAt: iso(decision.retryAt),

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CLOSED_STATUSES,
+  CLOSED_LEAD_STATUSES,
+  isOpenLeadStatus,
   LEAD_STATUSES,
-  OPEN_STATUSES,
+  leadStatusOf,
+  OPEN_LEAD_STATUSES,
   ownerStateAfterStatusChange,
-  statusOf,
 } from './lead-status.ts';
-import type { OwnerState } from './types.ts';
+import type { OwnerState } from '../types.ts';
 
 const state: OwnerState = {
   open: 2,
@@ -18,16 +19,16 @@ const state: OwnerState = {
 };
 
 describe('lead statuses', () => {
-  it('are each open, closed, or neither (queued, unroutable)', () => {
-    const neither = LEAD_STATUSES.filter((s) => !OPEN_STATUSES.has(s) && !CLOSED_STATUSES.has(s));
-    expect(neither).toEqual(['queued', 'unroutable']);
-    expect([...OPEN_STATUSES].filter((s) => CLOSED_STATUSES.has(s))).toEqual([]);
+  it('counts assigned, contacted and qualified leads as open load, and no others', () => {
+    expect(LEAD_STATUSES.filter(isOpenLeadStatus)).toEqual(['assigned', 'contacted', 'qualified']);
+    expect([...OPEN_LEAD_STATUSES].some((s) => CLOSED_LEAD_STATUSES.has(s))).toBe(false);
+    expect([...CLOSED_LEAD_STATUSES]).toEqual(['converted', 'disqualified', 'closed']);
   });
 
-  it('follow the outcome of a routing decision', () => {
-    expect(statusOf({ outcome: 'assigned' })).toBe('assigned');
-    expect(statusOf({ outcome: 'queued' })).toBe('queued');
-    expect(statusOf({ outcome: 'unroutable' })).toBe('unroutable');
+  it("takes a lead's status from the outcome of its routing decision", () => {
+    expect(leadStatusOf({ outcome: 'assigned' })).toBe('assigned');
+    expect(leadStatusOf({ outcome: 'queued' })).toBe('queued');
+    expect(leadStatusOf({ outcome: 'unroutable' })).toBe('unroutable');
   });
 
   it.each([

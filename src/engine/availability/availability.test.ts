@@ -1,20 +1,12 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import {
-  checkAvailability,
-  OwnerClock,
-  checkCaps,
-  isValidTimeZone,
-  localDayKey,
-  localWeekKey,
-  nextAvailableAt,
-  recordAssignment,
-} from './availability.ts';
-import { compilePolicyOrThrow } from './compile.ts';
-import { routeLead } from './route.ts';
-import { applyStateChanges, createRoutingState } from './state.ts';
-import type { Owner, Weekday, WorkingHours } from './types.ts';
+import { localDayKey, localWeekKey } from '../calendar/index.ts';
+import { compilePolicyOrThrow } from '../compile.ts';
+import { routeLead } from '../route.ts';
+import { applyStateChanges, createRoutingState } from '../routing-state/index.ts';
+import type { Owner, Weekday, WorkingHours } from '../types.ts';
+import { checkAvailability, checkCaps, nextAvailableAt, OwnerClock } from './index.ts';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
 const HOUR = 3_600_000;
@@ -403,106 +395,6 @@ describe('nextAvailableAt', () => {
   });
 });
 
-describe('caps', () => {
-  const berlin = owner('Europe/Berlin', { caps: { maxPerDay: 1 } });
-
-  it('counts a lead at 23:30 local and one at 00:30 local the next day on different days', () => {
-    // Monday 23 Nov 2026 23:30 CET = 22:30 UTC; Tuesday 00:30 CET = 23:30 UTC, still Monday in UTC.
-    const state = recordAssignment(berlin, undefined, utc(2026, 11, 23, 22, 30));
-    expect(state).toMatchObject({
-      open: 1,
-      dayKey: '2026-11-23',
-      dayCount: 1,
-      weekKey: '2026-W48',
-      weekCount: 1,
-    });
-    expect(checkCaps(berlin, undefined, state, utc(2026, 11, 23, 22, 45))).toBe('at_cap_day');
-    expect(checkCaps(berlin, undefined, state, utc(2026, 11, 23, 23, 30))).toBeUndefined();
-    const next = recordAssignment(berlin, state, utc(2026, 11, 23, 23, 30));
-    expect(next).toMatchObject({
-      open: 2,
-      dayKey: '2026-11-24',
-      dayCount: 1,
-      weekCount: 2,
-      lastAssignedAt: utc(2026, 11, 23, 23, 30),
-    });
-  });
-
-  it('rolls the week over at local midnight between Sunday and Monday', () => {
-    const o = owner('Asia/Kolkata', { caps: { maxPerWeek: 2 } });
-    // Sunday 29 Nov 2026 23:30 IST = 18:00 UTC; Monday 00:30 IST = 19:00 UTC.
-    let state = recordAssignment(o, undefined, utc(2026, 11, 29, 17));
-    state = recordAssignment(o, state, utc(2026, 11, 29, 18));
-    expect(state).toMatchObject({ weekKey: '2026-W48', weekCount: 2 });
-    expect(checkCaps(o, undefined, state, utc(2026, 11, 29, 18, 15))).toBe('at_cap_week');
-    expect(checkCaps(o, undefined, state, utc(2026, 11, 29, 19))).toBeUndefined();
-    expect(recordAssignment(o, state, utc(2026, 11, 29, 19))).toMatchObject({
-      weekKey: '2026-W49',
-      weekCount: 1,
-      dayCount: 1,
-    });
-  });
-
-  it('applies the smaller of the owner and pool caps, open leads first', () => {
-    const o = owner('UTC', { caps: { maxOpen: 5, maxPerDay: 10 } });
-    const now = utc(2026, 11, 23, 10);
-    const state = {
-      open: 3,
-      dayKey: '2026-11-23',
-      dayCount: 3,
-      weekKey: '2026-W48',
-      weekCount: 3,
-      lastAssignedAt: now - HOUR,
-    };
-    expect(checkCaps(o, undefined, state, now)).toBeUndefined();
-    expect(checkCaps(o, { maxOpen: 3 }, state, now)).toBe('at_cap_open');
-    expect(checkCaps(o, { maxPerDay: 3 }, state, now)).toBe('at_cap_day');
-    expect(checkCaps(o, { maxPerWeek: 3 }, state, now)).toBe('at_cap_week');
-    expect(checkCaps(owner('UTC'), { maxPerWeek: 4 }, state, now)).toBeUndefined();
-  });
-
-  it('treats a cap of 0 as closed and a missing state as no load', () => {
-    const now = utc(2026, 11, 23, 10);
-    expect(checkCaps(owner('UTC', { caps: { maxPerDay: 0 } }), undefined, undefined, now)).toBe(
-      'at_cap_day',
-    );
-    expect(
-      checkCaps(owner('UTC', { caps: { maxOpen: 1 } }), undefined, undefined, now),
-    ).toBeUndefined();
-  });
-
-  it('does not change the state it is given', () => {
-    const state = Object.freeze({
-      open: 1,
-      dayKey: '2026-11-23',
-      dayCount: 1,
-      weekKey: '2026-W48',
-      weekCount: 1,
-      lastAssignedAt: 0,
-    });
-    expect(recordAssignment(owner('UTC'), state, utc(2026, 11, 23, 12))).not.toBe(state);
-    expect(state.open).toBe(1);
-  });
-});
-
-describe('local day and week keys', () => {
-  it('names the local date and ISO week, including week-year boundaries', () => {
-    expect(localDayKey('UTC', utc(2026, 11, 24, 12))).toBe('2026-11-24');
-    expect(localWeekKey('UTC', utc(2026, 11, 24, 12))).toBe('2026-W48');
-    expect(localWeekKey('UTC', utc(2027, 1, 1))).toBe('2026-W53');
-    expect(localWeekKey('UTC', utc(2024, 12, 30))).toBe('2025-W01');
-    expect(localDayKey('Pacific/Kiritimati', utc(2026, 12, 31, 10))).toBe('2027-01-01');
-    expect(localDayKey('Pacific/Pago_Pago', utc(2027, 1, 1, 10))).toBe('2026-12-31');
-  });
-
-  it('validates time zones', () => {
-    expect(isValidTimeZone('Europe/Berlin')).toBe(true);
-    expect(isValidTimeZone('UTC')).toBe(true);
-    expect(isValidTimeZone('Europe/Berlinn')).toBe(false);
-    expect(isValidTimeZone('')).toBe(false);
-  });
-});
-
 // ---------------------------------------------------------------------------------------------
 // Property tests against an independent oracle: luxon DateTimes, slow but obviously right.
 // ---------------------------------------------------------------------------------------------
@@ -823,21 +715,6 @@ describe('availability properties (luxon as the oracle)', () => {
         },
       ),
       { numRuns: 150 },
-    );
-  });
-
-  it('agrees with luxon on local dates and ISO weeks', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...ZONES, 'Pacific/Kiritimati', 'Pacific/Pago_Pago'),
-        fc.integer({ min: utc(1990, 1, 1), max: utc(2060, 1, 1) }),
-        (zone, t) => {
-          const dt = DateTime.fromMillis(t, { zone });
-          expect(localDayKey(zone, t)).toBe(dt.toISODate());
-          expect(localWeekKey(zone, t)).toBe(dt.toFormat("kkkk-'W'WW"));
-        },
-      ),
-      { numRuns: 2000 },
     );
   });
 });

@@ -1,42 +1,46 @@
 /**
- * A lead's status and what it means for its owner's open load: routing gives a lead its first
- * status (assigned, queued, unroutable), people move it on (contacted … closed). Only statuses in
- * {@link OPEN_STATUSES} count towards the owner's open load, which caps read.
+ * Lead statuses and which of them hold an owner's open load. Routing sets the first three; a
+ * caller moves a lead through the rest.
  */
-import { releaseOpenLead } from './state.ts';
-import type { Decision, OwnerState } from './types.ts';
+import type { Decision, OwnerState } from '../types.ts';
+import { holdOpenLead, releaseOpenLead } from './owner-state.ts';
 
 /** Statuses a caller may set; queued, unroutable and assigned come from routing. */
-export const SETTABLE_STATUSES = [
+export const SETTABLE_LEAD_STATUSES = [
   'contacted',
   'qualified',
   'converted',
   'disqualified',
   'closed',
 ] as const;
-export const LEAD_STATUSES = ['queued', 'unroutable', 'assigned', ...SETTABLE_STATUSES] as const;
+/** Every lead status. */
+export const LEAD_STATUSES = [
+  'queued',
+  'unroutable',
+  'assigned',
+  ...SETTABLE_LEAD_STATUSES,
+] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
-
 /** Statuses in which a lead counts towards its owner's open load. */
-export const OPEN_STATUSES: ReadonlySet<string> = new Set<LeadStatus>([
+export const OPEN_LEAD_STATUSES: ReadonlySet<string> = new Set([
   'assigned',
   'contacted',
   'qualified',
 ]);
 /** Statuses that end a lead's life: it no longer counts as open load. */
-export const CLOSED_STATUSES: ReadonlySet<string> = new Set<LeadStatus>([
+export const CLOSED_LEAD_STATUSES: ReadonlySet<string> = new Set([
   'converted',
   'disqualified',
   'closed',
 ]);
 
 /** Whether a lead in `status` counts towards its owner's open load. */
-export function isOpenStatus(status: string): boolean {
-  return OPEN_STATUSES.has(status);
+export function isOpenLeadStatus(status: string): boolean {
+  return OPEN_LEAD_STATUSES.has(status);
 }
 
-/** The status a routing decision gives a lead. */
-export function statusOf(decision: Pick<Decision, 'outcome'>): LeadStatus {
+/** The status a lead takes from a routing decision. */
+export function leadStatusOf(decision: Pick<Decision, 'outcome'>): LeadStatus {
   return decision.outcome === 'assigned'
     ? 'assigned'
     : decision.outcome === 'queued'
@@ -54,8 +58,8 @@ export function ownerStateAfterStatusChange(
   from: string,
   to: string,
 ): OwnerState {
-  const wasOpen = isOpenStatus(from);
-  const willBeOpen = isOpenStatus(to);
+  const wasOpen = isOpenLeadStatus(from);
+  const willBeOpen = isOpenLeadStatus(to);
   if (wasOpen === willBeOpen) return state;
-  return willBeOpen ? { ...state, open: state.open + 1 } : releaseOpenLead(state);
+  return willBeOpen ? holdOpenLead(state) : releaseOpenLead(state);
 }

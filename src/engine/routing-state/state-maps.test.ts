@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePolicyOrThrow } from './compile.ts';
-import { routeLead } from './route.ts';
-import { applyStateChanges, ChangeMap, OwnerStateMap } from './state.ts';
-import type { Directory, Owner, OwnerState, PoolState } from './types.ts';
+import { compilePolicyOrThrow } from '../compile.ts';
+import { routeLead } from '../route.ts';
+import type { Directory, Owner, OwnerState, PoolState } from '../types.ts';
+import { applyStateChanges, ChangeMap, OwnerStateMap } from './state-maps.ts';
 
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f'];
 

@@ -2,7 +2,8 @@
  * In-memory routing state, as the simulator keeps it; the service keeps the same entries in
  * database rows and applies the same changes under row locks.
  */
-import type { OwnerState, PoolState, RoutingState, StateChanges } from './types.ts';
+import type { OwnerState, PoolState, RoutingState, StateChanges } from '../types.ts';
+import { emptyOwnerState } from './owner-state.ts';
 
 /** A routing state whose maps the caller may update with `applyStateChanges`. */
 export interface MutableRoutingState extends RoutingState {
@@ -11,6 +12,7 @@ export interface MutableRoutingState extends RoutingState {
   ownerByEmail: Map<string, string>;
 }
 
+/** An empty routing state whose owner map is an {@link OwnerStateMap}. */
 export function createRoutingState(): MutableRoutingState {
   return { pools: new Map(), owners: new OwnerStateMap(), ownerByEmail: new Map() };
 }
@@ -84,14 +86,7 @@ export class OwnerStateMap extends Map<string, OwnerState> {
     if (slot === undefined) {
       slot = this.copies.length;
       this.slotById.set(id, slot);
-      this.copies.push({
-        open: 0,
-        dayKey: '',
-        dayCount: 0,
-        weekKey: '',
-        weekCount: 0,
-        lastAssignedAt: null,
-      });
+      this.copies.push(emptyOwnerState());
       this.present.push(false);
     }
     return slot;
@@ -110,11 +105,6 @@ export function applyStateChanges(
 
 function setIn<V>(this: Map<string, V>, value: V, key: string): void {
   this.set(key, value);
-}
-
-/** A lead closed, disqualified or reassigned away no longer counts as its owner's open load. */
-export function releaseOpenLead(state: OwnerState): OwnerState {
-  return { ...state, open: Math.max(0, state.open - 1) };
 }
 
 /** Frozen: written to only by mistake, which then throws. */

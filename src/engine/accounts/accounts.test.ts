@@ -5,9 +5,9 @@ import {
   isFreeMailDomain,
   normalizeCompanyName,
   normalizeDomain,
-} from './accounts.ts';
-import { ValidationError } from './issues.ts';
-import type { Account } from './types.ts';
+} from './index.ts';
+import { ValidationError } from '../issues.ts';
+import type { Account } from '../types.ts';
 
 const acme: Account = {
   id: 'acme',
