@@ -145,9 +145,9 @@ describe('the audit log', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE', async () => {
-    await expect(
-      sql`update audit_log set action = 'x' where seq = 1`.execute(db),
-    ).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(sql`update audit_log set action = 'x' where seq = 1`.execute(db)).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(sql`delete from audit_log where seq = 1`.execute(db)).rejects.toThrow(
       /append-only: DELETE refused/,
     );
@@ -211,7 +211,11 @@ describe('the audit log', () => {
     });
     // Re-hashing the altered entry only moves the break to the next link.
     await tamper((tx) =>
-      tx.updateTable('audit_log').set({ hash: 'f'.repeat(64) }).where('seq', '=', '5').execute(),
+      tx
+        .updateTable('audit_log')
+        .set({ hash: 'f'.repeat(64) })
+        .where('seq', '=', '5')
+        .execute(),
     );
     expect((await verifyAuditChain(db)).firstBroken).toEqual({
       seq: 5,
@@ -270,9 +274,7 @@ describe('the audit log', () => {
     expect((await listAudit(db, { action: 'policy.*' })).entries).toHaveLength(2);
     expect((await listAudit(db, { action: 'policy.publish' })).entries).toHaveLength(1);
     expect(
-      (await listAudit(db, { targetType: 'lead', targetId: 'w3-4' })).entries.map(
-        (e) => e.payload,
-      ),
+      (await listAudit(db, { targetType: 'lead', targetId: 'w3-4' })).entries.map((e) => e.payload),
     ).toEqual([{ after: { writer: 3, i: 4 } }]);
     const all: number[] = [];
     let cursor: string | null = null;

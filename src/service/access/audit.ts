@@ -213,8 +213,8 @@ export async function verifyAuditChain(
     const rows = await db
       .selectFrom('audit_log')
       .selectAll()
-      .where('seq', '>=', expected)
-      .where('seq', '<=', headSeq)
+      .where('seq', '>=', String(expected))
+      .where('seq', '<=', String(headSeq))
       .orderBy('seq')
       .limit(pageSize)
       .execute();
@@ -222,10 +222,7 @@ export async function verifyAuditChain(
     for (const row of rows) {
       const seq = Number(row.seq);
       if (seq !== expected) {
-        return broken(
-          expected,
-          `entry ${expected} is missing (the next entry present is ${seq})`,
-        );
+        return broken(expected, `entry ${expected} is missing (the next entry present is ${seq})`);
       }
       if (row.prev_hash !== prevHash) {
         return broken(seq, `prev_hash does not match the hash of entry ${seq - 1}`);
@@ -331,7 +328,12 @@ export async function* streamAudit(
 ): AsyncGenerator<AuditEntry> {
   let cursor: string | null = null;
   do {
-    const page: AuditPage = await listAudit(db, { ...filter, cursor, limit: pageSize, order: 'asc' });
+    const page: AuditPage = await listAudit(db, {
+      ...filter,
+      cursor,
+      limit: pageSize,
+      order: 'asc',
+    });
     yield* page.entries;
     cursor = page.next_cursor;
   } while (cursor);

@@ -69,32 +69,33 @@ function grant(permissions: readonly Permission[], scope: Scope = 'all') {
  * password hashes, webhook signing secrets) are never returned by any read, so reading
  * everything is safe for a viewer.
  */
-export const ROLE_PERMISSIONS: Readonly<Record<Role, Readonly<Partial<Record<Permission, Scope>>>>> =
-  {
-    admin: grant(Object.keys(PERMISSIONS) as Permission[]),
-    ops: {
-      ...grant(READS),
-      ...grant([
-        'leads:update',
-        'leads:assign',
-        'touches:create',
-        'owners:write',
-        'owners:availability',
-        'accounts:write',
-        'policies:write',
-        'policies:simulate',
-        'policies:publish',
-        'policies:approve',
-        'webhooks:manage',
-      ]),
-    },
-    manager: {
-      ...grant(READS),
-      ...grant(['owners:availability', 'leads:assign', 'touches:create'], 'team'),
-    },
-    viewer: grant(READS),
-    intake: grant(['leads:create', 'leads:read', 'leads:update', 'touches:create'], 'own'),
-  };
+export const ROLE_PERMISSIONS: Readonly<
+  Record<Role, Readonly<Partial<Record<Permission, Scope>>>>
+> = {
+  admin: grant(Object.keys(PERMISSIONS) as Permission[]),
+  ops: {
+    ...grant(READS),
+    ...grant([
+      'leads:update',
+      'leads:assign',
+      'touches:create',
+      'owners:write',
+      'owners:availability',
+      'accounts:write',
+      'policies:write',
+      'policies:simulate',
+      'policies:publish',
+      'policies:approve',
+      'webhooks:manage',
+    ]),
+  },
+  manager: {
+    ...grant(READS),
+    ...grant(['owners:availability', 'leads:assign', 'touches:create'], 'team'),
+  },
+  viewer: grant(READS),
+  intake: grant(['leads:create', 'leads:read', 'leads:update', 'touches:create'], 'own'),
+};
 
 /** The scope with which `role` holds `permission`, or undefined when it does not. */
 export function scopeOf(role: Role, permission: Permission): Scope | undefined {
@@ -125,7 +126,11 @@ export function parseRole(value: unknown, path = 'role'): Role {
  * Checks the team a credential of `role` carries: a manager needs one (its scope), the others
  * have none.
  */
-export function checkTeam(role: Role, team: string | null | undefined, path = 'team'): string | null {
+export function checkTeam(
+  role: Role,
+  team: string | null | undefined,
+  path = 'team',
+): string | null {
   const t = team?.trim() || null;
   if (role === 'manager' && !t) {
     const message = 'a manager needs the team it manages';
