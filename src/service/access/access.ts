@@ -683,6 +683,19 @@ export function createAccess(db: Db, options: AccessOptions = {}) {
     await db.deleteFrom('sessions').where('id_hash', '=', sha256Hex(sessionId)).execute();
   }
 
+  /** Records a refused permission (a failed authorisation) in the audit log. */
+  async function recordDenial(
+    ctx: AccessContext,
+    refused: { permission: string; route: string; url: string },
+  ): Promise<void> {
+    await appendAudit(db, {
+      ...auditContext(ctx),
+      action: 'auth.denied',
+      target: { type: 'route', id: refused.route },
+      details: { permission: refused.permission, url: refused.url },
+    });
+  }
+
   /** Waits for pending last-used writes (tests, shutdown). */
   async function flush(): Promise<void> {
     await Promise.all([...pendingWrites]);
@@ -701,6 +714,7 @@ export function createAccess(db: Db, options: AccessOptions = {}) {
     login,
     authenticateSession,
     endSession,
+    recordDenial,
     flush,
   };
 }

@@ -14,3 +14,4 @@ export {
   isWellFormedToken,
   parseDuration,
 } from './tokens.ts';
+export * from './open.ts';
