@@ -142,3 +142,22 @@ export function checkTeam(
   }
   return t;
 }
+
+/**
+ * The permission table as Markdown, for docs/access.md (a test keeps the document equal to it):
+ * a row per permission, a column per role; `✓` everywhere, `team` or `own` where scoped.
+ */
+export function renderPermissionTable(): string {
+  const cell = (role: Role, p: Permission) => {
+    const scope = scopeOf(role, p);
+    return scope === undefined ? '—' : scope === 'all' ? '✓' : scope;
+  };
+  const lines = [
+    `| permission | what it allows | ${ROLES.join(' | ')} |`,
+    `|---|---|${ROLES.map(() => ':-:').join('|')}|`,
+    ...(Object.keys(PERMISSIONS) as Permission[]).map(
+      (p) => `| \`${p}\` | ${PERMISSIONS[p]} | ${ROLES.map((r) => cell(r, p)).join(' | ')} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
