@@ -8,6 +8,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { analyzePolicy, policyJsonSchema, routeLead, createRoutingState } from '../engine/index.ts';
 import { leadTimestamp } from '../formats/leads.ts';
 import { simulateLeads } from '../analysis/index.ts';
+import { registerAccessCommands } from './access-commands.ts';
 import { formatDecision, formatIssues, formatSimulation } from './format.ts';
 import {
   InputError,
@@ -171,6 +172,9 @@ program
       await runServe(o);
     },
   );
+
+// tokens, users, audit (src/cli/access-commands.ts)
+registerAccessCommands(program);
 
 program.addOption(new Option('--debug', 'print stack traces').hideHelp());
 

@@ -83,3 +83,6 @@ export type { PolicyVersionRecord } from '../store/policies-repo.ts';
 export { hashRequest, type IntakeRequest, type IntakeResult } from './intake/index.ts';
 export { toServiceError } from './database-errors.ts';
 export { ServiceError, type ErrorCode, type ErrorDetail } from './errors.ts';
+
+// Access control and the audit log (roles, tokens, users, sessions): the API's auth hook and the CLI.
+export * from './access/index.ts';
