@@ -1,5 +1,12 @@
 /** Service records → the API's snake_case documents. */
 import type { DecisionRecord, LeadRecord, PolicyVersionRecord } from '../service/index.ts';
+import {
+  writeAccount,
+  writeOwner,
+  type AccountRecord,
+  type OwnerAvailability,
+  type OwnerWithLoad,
+} from '../service/index.ts';
 
 export function presentLead(l: LeadRecord) {
   return {
@@ -57,5 +64,69 @@ export function presentPolicy(p: PolicyVersionRecord) {
     created_at: p.createdAt,
     updated_at: p.updatedAt,
     published_at: p.publishedAt,
+  };
+}
+
+const isoOrNull = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
+
+/**
+ * An owner in the owners-file shape (what `POST /v1/owners` takes), every key present (null when
+ * unset), with timestamps and, once it has taken leads, its routing counters.
+ */
+export function presentOwner(o: OwnerWithLoad) {
+  const v = writeOwner(o);
+  return {
+    id: v.id,
+    name: v.name,
+    email: v.email ?? null,
+    time_zone: v.time_zone,
+    active: v.active,
+    paused: v.paused,
+    paused_until: v.paused_until ?? null,
+    team: v.team ?? null,
+    manager: v.manager ?? null,
+    working_hours: v.working_hours ?? null,
+    out_of_office: v.out_of_office ?? [],
+    caps: v.caps ?? null,
+    skills: v.skills ?? null,
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+    ...(o.load && {
+      load: {
+        open: o.load.open,
+        day: o.load.dayKey,
+        day_count: o.load.dayCount,
+        week: o.load.weekKey,
+        week_count: o.load.weekCount,
+        last_assigned_at: isoOrNull(o.load.lastAssignedAt),
+      },
+    }),
+  };
+}
+
+export function presentAvailability(a: OwnerAvailability) {
+  return {
+    owner_id: a.ownerId,
+    at: new Date(a.at).toISOString(),
+    status: a.status,
+    until: isoOrNull(a.until),
+    next_available_at: isoOrNull(a.nextAvailableAt),
+  };
+}
+
+/** An account in the accounts-file shape, every key present, with timestamps. */
+export function presentAccount(a: AccountRecord) {
+  const v = writeAccount(a);
+  return {
+    id: v.id,
+    name: v.name,
+    domains: v.domains,
+    owner: v.owner ?? null,
+    tier: v.tier ?? null,
+    strategic: v.strategic,
+    attributes: v.attributes ?? {},
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
   };
 }

@@ -4,8 +4,8 @@
  * engine's own document, passed through whole.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from '../service/errors.ts';
 import { LEAD_STATUSES, SETTABLE_STATUSES } from '../service/index.ts';
+import { ERROR_CODES } from './errors.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared

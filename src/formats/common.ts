@@ -11,6 +11,9 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { joinPath, ValidationError, type PolicyIssue } from '../engine/issues.ts';
 
+/** The text formats of data files (owners, accounts). */
+export type TextFormat = 'csv' | 'yaml' | 'json';
+
 /** One step of a path inside a parsed document: an object key or an array index. */
 export type PathSegment = string | number;
 
@@ -100,6 +103,11 @@ export function recordList(doc: unknown, key: string, what: string): unknown[] {
     ],
     what,
   );
+}
+
+/** The records of YAML/JSON text: {@link parseStructuredText}, then {@link recordList}. */
+export function readRecordList(text: string, format: 'yaml' | 'json', key: string): unknown[] {
+  return recordList(parseStructuredText(text, format, key), key, key);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -39,17 +39,6 @@ export async function findOwner(db: Db, id: string): Promise<OwnerRecord | undef
   return row && toOwner(row);
 }
 
-/** Ids among `ids` that exist. */
-export async function findExistingOwnerIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('owners')
-    .select('id')
-    .where('id', 'in', [...ids])
-    .execute();
-  return new Set(rows.map((r) => r.id));
-}
-
 /**
  * Inserts or replaces owners (whole records) and bumps the owners counter. With `onlyNew`, an
  * existing id is left alone and not returned (the caller reports the conflict).

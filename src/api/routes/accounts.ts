@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../service/index.ts';
+import { presentAccount } from '../present.ts';
 import {
   accountInputSchema,
   accountListQuery,
@@ -41,7 +42,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     },
     async (request) => {
       const r = await accounts.listAccounts(request.query);
-      return { items: r.items, next_cursor: r.nextCursor };
+      return { items: r.items.map(presentAccount), next_cursor: r.nextCursor };
     },
   );
 
@@ -55,7 +56,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         response: { 201: accountSchema, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await accounts.createAccount(request.body)),
+    async (request, reply) =>
+      reply.status(201).send(presentAccount(await accounts.createAccount(request.body))),
   );
 
   app.post(
@@ -72,11 +74,9 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     },
     async (request) => {
       const body = request.body;
-      return accounts.upsertAccounts(
-        typeof body === 'string'
-          ? { kind: 'csv', text: body }
-          : { kind: 'json', records: Array.isArray(body) ? body : body.accounts },
-      );
+      return typeof body === 'string'
+        ? accounts.importAccounts(body, 'csv')
+        : accounts.upsertAccounts(Array.isArray(body) ? body : body.accounts);
     },
   );
 
@@ -90,7 +90,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         response: { 200: accountSchema, ...errorResponses },
       },
     },
-    async (request) => accounts.getAccount(request.params.id),
+    async (request) => presentAccount(await accounts.getAccount(request.params.id)),
   );
 
   app.patch(
@@ -105,6 +105,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         response: { 200: accountSchema, ...errorResponses },
       },
     },
-    async (request) => accounts.updateAccount(request.params.id, request.body),
+    async (request) =>
+      presentAccount(await accounts.updateAccount(request.params.id, request.body)),
   );
 };

@@ -1,10 +1,8 @@
 /** The owner directory and availability: /v1/owners. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ValidationError } from '../../engine/index.ts';
-import { parseOwners } from '../../formats/owners.ts';
-import { invalid } from '../../service/errors.ts';
 import type { Services } from '../../service/index.ts';
+import { presentAvailability, presentOwner } from '../present.ts';
 import {
   availabilityQuery,
   availabilitySchema,
@@ -48,7 +46,7 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (request) => {
       const r = await owners.listOwners(request.query);
-      return { items: r.items, next_cursor: r.nextCursor };
+      return { items: r.items.map(presentOwner), next_cursor: r.nextCursor };
     },
   );
 
@@ -62,7 +60,8 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 201: ownerSchema, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await owners.createOwner(request.body)),
+    async (request, reply) =>
+      reply.status(201).send(presentOwner(await owners.createOwner(request.body))),
   );
 
   app.post(
@@ -79,25 +78,10 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (request) => {
       const body = request.body;
-      if (typeof body === 'string') {
-        const type = String(request.headers['content-type'] ?? '');
-        const format = type.includes('csv') ? 'csv' : 'yaml';
-        let parsed;
-        try {
-          parsed = parseOwners(body, format);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          throw invalid(
-            'invalid owners',
-            error.issues
-              .filter((i) => i.severity === 'error')
-              .map((i) => ({ path: i.path, message: i.message })),
-          );
-        }
-        return owners.upsertOwnerRecords(parsed);
-      }
-      const r = await owners.upsertOwners(Array.isArray(body) ? body : body.owners);
-      return { created: r.created, updated: r.updated, count: r.created + r.updated };
+      if (typeof body !== 'string')
+        return owners.upsertOwners(Array.isArray(body) ? body : body.owners);
+      const type = String(request.headers['content-type'] ?? '');
+      return owners.importOwners(body, type.includes('csv') ? 'csv' : 'yaml');
     },
   );
 
@@ -111,7 +95,7 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: ownerSchema, ...errorResponses },
       },
     },
-    async (request) => owners.getOwner(request.params.id),
+    async (request) => presentOwner(await owners.getOwner(request.params.id)),
   );
 
   app.patch(
@@ -125,7 +109,7 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: ownerSchema, ...errorResponses },
       },
     },
-    async (request) => owners.updateOwner(request.params.id, request.body),
+    async (request) => presentOwner(await owners.updateOwner(request.params.id, request.body)),
   );
 
   app.post(
@@ -139,7 +123,8 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: ownerSchema, ...errorResponses },
       },
     },
-    async (request) => owners.pauseOwner(request.params.id, request.body?.until),
+    async (request) =>
+      presentOwner(await owners.pauseOwner(request.params.id, request.body?.until)),
   );
 
   app.post(
@@ -152,7 +137,7 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: ownerSchema, ...errorResponses },
       },
     },
-    async (request) => owners.resumeOwner(request.params.id),
+    async (request) => presentOwner(await owners.resumeOwner(request.params.id)),
   );
 
   app.post(
@@ -168,7 +153,7 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: ownerSchema, ...errorResponses },
       },
     },
-    async (request) => owners.addOutOfOffice(request.params.id, request.body),
+    async (request) => presentOwner(await owners.addOutOfOffice(request.params.id, request.body)),
   );
 
   app.get(
@@ -183,9 +168,11 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (request) =>
-      owners.checkOwnerAvailability(
-        request.params.id,
-        request.query.at ? Date.parse(request.query.at) : undefined,
+      presentAvailability(
+        await owners.checkOwnerAvailability(
+          request.params.id,
+          request.query.at ? Date.parse(request.query.at) : undefined,
+        ),
       ),
   );
 };
