@@ -69,9 +69,10 @@ export function parseStructuredText(text: string, format: 'yaml' | 'json', what:
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    // The package's messages end with a code frame; its first line already says where.
+    // The package's messages end with a code frame; its first line already says where (`… at
+    // line 2, column 3:`, the colon introducing the frame).
     const issues = doc.errors.map((e) =>
-      errorIssue('', `not valid YAML: ${e.message.split('\n')[0]}`),
+      errorIssue('', `not valid YAML: ${e.message.split('\n')[0]!.replace(/:$/, '')}`),
     );
     throw new ValidationError(issues, what);
   }

@@ -103,3 +103,5 @@ export {
   type OwnersFormat,
 } from '../formats/owners.ts';
 export { writeAccount } from '../formats/accounts.ts';
+export type { DraftFields } from './policies.ts';
+export { checkDatabase, type DatabaseHealth } from './health.ts';

@@ -1,9 +1,7 @@
 /** Policy versions: drafts, validation, publishing, the version in force, diffs: /v1/policies. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { policyJsonSchema } from '../../engine/index.ts';
-import type { Services } from '../../service/index.ts';
-import type { DraftFields } from '../../service/policies.ts';
+import type { DraftFields, Services } from '../../service/index.ts';
 import { presentPolicy } from '../present.ts';
 import {
   atQuery,
@@ -130,7 +128,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         response: { 200: z.record(z.string(), z.unknown()) },
       },
     },
-    async () => policyJsonSchema(),
+    async () => policies.documentSchema(),
   );
 
   app.post(
