@@ -38,6 +38,36 @@ export const errorResponses = {
   503: errorSchema,
 } as const;
 
+/** What a route validates, besides its response. */
+export interface RouteParts {
+  description?: string;
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+  headers?: z.ZodType;
+}
+
+/**
+ * The route options of one tag's routes: `doc(summary, parts, response, status)` documents and
+ * validates a route, its success response next to the error responses every route may give.
+ */
+export function routeDocs(tag: string) {
+  return <P extends RouteParts, R extends z.ZodType, const S extends number = 200>(
+    summary: string,
+    parts: P,
+    response: R,
+    status?: S,
+  ) => ({
+    schema: {
+      tags: [tag],
+      summary,
+      ...parts,
+      response: { [status ?? 200]: response, ...errorResponses } as Record<S, R> &
+        typeof errorResponses,
+    },
+  });
+}
+
 const isoTime = z.iso.datetime({ offset: true });
 const timeQuery = isoTime.describe('ISO-8601 date-time with offset, e.g. 2026-11-24T09:00:00Z');
 export const limitQuery = z.coerce

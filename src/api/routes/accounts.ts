@@ -9,9 +9,9 @@ import {
   accountPatchSchema,
   accountSchema,
   bulkResultSchema,
-  errorResponses,
   idParams,
   page,
+  routeDocs,
 } from '../schemas.ts';
 
 const bulkAccountsBody = z
@@ -28,18 +28,12 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app,
   { services },
 ) => {
+  const doc = routeDocs('accounts');
   const accounts = services.accounts;
 
   app.get(
     '/v1/accounts',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'List accounts by id',
-        querystring: accountListQuery,
-        response: { 200: page(accountSchema), ...errorResponses },
-      },
-    },
+    doc('List accounts by id', { querystring: accountListQuery }, page(accountSchema)),
     async (request) => {
       const r = await accounts.listAccounts(request.query);
       return { items: r.items.map(presentAccount), next_cursor: r.nextCursor };
@@ -48,30 +42,22 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   app.post(
     '/v1/accounts',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'Create an account',
-        body: accountInputSchema,
-        response: { 201: accountSchema, ...errorResponses },
-      },
-    },
+    doc('Create an account', { body: accountInputSchema }, accountSchema, 201),
     async (request, reply) =>
       reply.status(201).send(presentAccount(await accounts.createAccount(request.body))),
   );
 
   app.post(
     '/v1/accounts/bulk',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'Create or replace many accounts (JSON or CSV)',
+    doc(
+      'Create or replace many accounts (JSON or CSV)',
+      {
         description:
           'All or nothing: one invalid account rejects the request with every problem listed.',
         body: bulkAccountsBody,
-        response: { 200: bulkResultSchema, ...errorResponses },
       },
-    },
+      bulkResultSchema,
+    ),
     async (request) => {
       const body = request.body;
       return typeof body === 'string'
@@ -82,29 +68,21 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   app.get(
     '/v1/accounts/:id',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'An account',
-        params: idParams,
-        response: { 200: accountSchema, ...errorResponses },
-      },
-    },
+    doc('An account', { params: idParams }, accountSchema),
     async (request) => presentAccount(await accounts.getAccount(request.params.id)),
   );
 
   app.patch(
     '/v1/accounts/:id',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'Change an account',
+    doc(
+      'Change an account',
+      {
         description: '`attributes` are merged key by key; a null value removes one.',
         params: idParams,
         body: accountPatchSchema,
-        response: { 200: accountSchema, ...errorResponses },
       },
-    },
+      accountSchema,
+    ),
     async (request) =>
       presentAccount(await accounts.updateAccount(request.params.id, request.body)),
   );

@@ -7,7 +7,6 @@ import {
   availabilityQuery,
   availabilitySchema,
   bulkResultSchema,
-  errorResponses,
   idParams,
   outOfOfficeSchema,
   ownerInputSchema,
@@ -16,6 +15,7 @@ import {
   ownerSchema,
   page,
   pauseSchema,
+  routeDocs,
 } from '../schemas.ts';
 
 const bulkOwnersBody = z
@@ -32,18 +32,12 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app,
   { services },
 ) => {
+  const doc = routeDocs('owners');
   const owners = services.owners;
 
   app.get(
     '/v1/owners',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'List owners by id',
-        querystring: ownerListQuery,
-        response: { 200: page(ownerSchema), ...errorResponses },
-      },
-    },
+    doc('List owners by id', { querystring: ownerListQuery }, page(ownerSchema)),
     async (request) => {
       const r = await owners.listOwners(request.query);
       return { items: r.items.map(presentOwner), next_cursor: r.nextCursor };
@@ -52,30 +46,22 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   app.post(
     '/v1/owners',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Create an owner',
-        body: ownerInputSchema,
-        response: { 201: ownerSchema, ...errorResponses },
-      },
-    },
+    doc('Create an owner', { body: ownerInputSchema }, ownerSchema, 201),
     async (request, reply) =>
       reply.status(201).send(presentOwner(await owners.createOwner(request.body))),
   );
 
   app.post(
     '/v1/owners/bulk',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Create or replace many owners',
+    doc(
+      'Create or replace many owners',
+      {
         description:
           'All or nothing: one invalid owner rejects the request with every problem listed.',
         body: bulkOwnersBody,
-        response: { 200: bulkResultSchema, ...errorResponses },
       },
-    },
+      bulkResultSchema,
+    ),
     async (request) => {
       const body = request.body;
       if (typeof body !== 'string')
@@ -87,86 +73,55 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   app.get(
     '/v1/owners/:id',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'An owner with current load',
-        params: idParams,
-        response: { 200: ownerSchema, ...errorResponses },
-      },
-    },
+    doc('An owner with current load', { params: idParams }, ownerSchema),
     async (request) => presentOwner(await owners.getOwner(request.params.id)),
   );
 
   app.patch(
     '/v1/owners/:id',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Change an owner (availability, caps, hours, skills…)',
-        params: idParams,
-        body: ownerPatchSchema,
-        response: { 200: ownerSchema, ...errorResponses },
-      },
-    },
+    doc(
+      'Change an owner (availability, caps, hours, skills…)',
+      { params: idParams, body: ownerPatchSchema },
+      ownerSchema,
+    ),
     async (request) => presentOwner(await owners.updateOwner(request.params.id, request.body)),
   );
 
   app.post(
     '/v1/owners/:id/pause',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Pause an owner',
-        params: idParams,
-        body: pauseSchema.optional(),
-        response: { 200: ownerSchema, ...errorResponses },
-      },
-    },
+    doc('Pause an owner', { params: idParams, body: pauseSchema.optional() }, ownerSchema),
     async (request) =>
       presentOwner(await owners.pauseOwner(request.params.id, request.body?.until)),
   );
 
   app.post(
     '/v1/owners/:id/resume',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Resume a paused owner',
-        params: idParams,
-        response: { 200: ownerSchema, ...errorResponses },
-      },
-    },
+    doc('Resume a paused owner', { params: idParams }, ownerSchema),
     async (request) => presentOwner(await owners.resumeOwner(request.params.id)),
   );
 
   app.post(
     '/v1/owners/:id/out-of-office',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Add an out-of-office window',
+    doc(
+      'Add an out-of-office window',
+      {
         description:
           'Windows that have ended are dropped; replace the whole list with PATCH `out_of_office`.',
         params: idParams,
         body: outOfOfficeSchema,
-        response: { 200: ownerSchema, ...errorResponses },
       },
-    },
+      ownerSchema,
+    ),
     async (request) => presentOwner(await owners.addOutOfOffice(request.params.id, request.body)),
   );
 
   app.get(
     '/v1/owners/:id/availability',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Whether an owner can take a lead now (or at a time)',
-        params: idParams,
-        querystring: availabilityQuery,
-        response: { 200: availabilitySchema, ...errorResponses },
-      },
-    },
+    doc(
+      'Whether an owner can take a lead now (or at a time)',
+      { params: idParams, querystring: availabilityQuery },
+      availabilitySchema,
+    ),
     async (request) =>
       presentAvailability(
         await owners.checkOwnerAvailability(
