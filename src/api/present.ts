@@ -1,6 +1,7 @@
 /** Service records → the API's snake_case documents. */
 import type { DecisionRecord, LeadRecord, PolicyVersionRecord } from '../service/index.ts';
 import {
+  type Page,
   writeAccount,
   writeOwner,
   type AccountRecord,
@@ -129,4 +130,9 @@ export function presentAccount(a: AccountRecord) {
     created_at: a.createdAt,
     updated_at: a.updatedAt,
   };
+}
+
+/** A page of records as the API lists them: the items shaped by `present`, and the next cursor. */
+export function presentPage<T, D>(page: Page<T>, present: (item: T) => D) {
+  return { items: page.items.map(present), next_cursor: page.nextCursor };
 }

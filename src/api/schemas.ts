@@ -402,6 +402,22 @@ export const decisionListQuery = z.object({
   limit: limitQuery,
 });
 
+/**
+ * A bulk upload's body: a JSON list of `item`s (at most `max`), the same list under `key`, or a
+ * file's text (the route's Content-Type names its format).
+ */
+export function bulkBody<const K extends string, T extends z.ZodType>(
+  key: K,
+  item: T,
+  max: number,
+  description: string,
+) {
+  const list = z.array(item).max(max);
+  return z
+    .union([list, z.strictObject({ [key]: list } as Record<K, typeof list>), z.string()])
+    .describe(description);
+}
+
 export function page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 }

@@ -105,3 +105,4 @@ export {
 export { writeAccount } from '../formats/accounts.ts';
 export type { DraftFields } from './policies.ts';
 export { checkDatabase, type DatabaseHealth } from './health.ts';
+export type { Page } from './pages.ts';

@@ -1,28 +1,25 @@
 /** Accounts leads are matched to: /v1/accounts. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Services } from '../../service/index.ts';
-import { presentAccount } from '../present.ts';
+import { presentPage, presentAccount } from '../present.ts';
 import {
   accountInputSchema,
   accountListQuery,
   accountPatchSchema,
   accountSchema,
+  bulkBody,
   bulkResultSchema,
   idParams,
   page,
   routeDocs,
 } from '../schemas.ts';
 
-const bulkAccountsBody = z
-  .union([
-    z.array(accountInputSchema).max(100_000),
-    z.strictObject({ accounts: z.array(accountInputSchema).max(100_000) }),
-    z.string(),
-  ])
-  .describe(
-    'JSON (a list, or {"accounts": [...]}), or CSV text (Content-Type text/csv) with the columns of examples/accounts.csv',
-  );
+const bulkAccountsBody = bulkBody(
+  'accounts',
+  accountInputSchema,
+  100_000,
+  'JSON (a list, or {"accounts": [...]}), or CSV text (Content-Type text/csv) with the columns of examples/accounts.csv',
+);
 
 export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -36,7 +33,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     doc('List accounts by id', { querystring: accountListQuery }, page(accountSchema)),
     async (request) => {
       const r = await accounts.listAccounts(request.query);
-      return { items: r.items.map(presentAccount), next_cursor: r.nextCursor };
+      return presentPage(r, presentAccount);
     },
   );
 

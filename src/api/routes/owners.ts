@@ -1,11 +1,11 @@
 /** The owner directory and availability: /v1/owners. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Services } from '../../service/index.ts';
-import { presentAvailability, presentOwner } from '../present.ts';
+import { presentPage, presentAvailability, presentOwner } from '../present.ts';
 import {
   availabilityQuery,
   availabilitySchema,
+  bulkBody,
   bulkResultSchema,
   idParams,
   outOfOfficeSchema,
@@ -18,15 +18,12 @@ import {
   routeDocs,
 } from '../schemas.ts';
 
-const bulkOwnersBody = z
-  .union([
-    z.array(ownerInputSchema).max(10_000),
-    z.strictObject({ owners: z.array(ownerInputSchema).max(10_000) }),
-    z.string(),
-  ])
-  .describe(
-    'JSON (a list, or {"owners": [...]}), or the owners file as text/csv or application/yaml',
-  );
+const bulkOwnersBody = bulkBody(
+  'owners',
+  ownerInputSchema,
+  10_000,
+  'JSON (a list, or {"owners": [...]}), or the owners file as text/csv or application/yaml',
+);
 
 export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -40,7 +37,7 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     doc('List owners by id', { querystring: ownerListQuery }, page(ownerSchema)),
     async (request) => {
       const r = await owners.listOwners(request.query);
-      return { items: r.items.map(presentOwner), next_cursor: r.nextCursor };
+      return presentPage(r, presentOwner);
     },
   );
 
