@@ -71,26 +71,26 @@ export function presentPolicy(p: PolicyVersionRecord) {
 const isoOrNull = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
+/** The owners-file keys an owner may leave out, as the API shows them then. */
+const UNSET_OWNER_KEYS = {
+  email: null,
+  paused_until: null,
+  team: null,
+  manager: null,
+  working_hours: null,
+  out_of_office: [],
+  caps: null,
+  skills: null,
+};
+
 /**
  * An owner in the owners-file shape (what `POST /v1/owners` takes), every key present (null when
  * unset), with timestamps and, once it has taken leads, its routing counters.
  */
 export function presentOwner(o: OwnerWithLoad) {
-  const v = writeOwner(o);
   return {
-    id: v.id,
-    name: v.name,
-    email: v.email ?? null,
-    time_zone: v.time_zone,
-    active: v.active,
-    paused: v.paused,
-    paused_until: v.paused_until ?? null,
-    team: v.team ?? null,
-    manager: v.manager ?? null,
-    working_hours: v.working_hours ?? null,
-    out_of_office: v.out_of_office ?? [],
-    caps: v.caps ?? null,
-    skills: v.skills ?? null,
+    ...UNSET_OWNER_KEYS,
+    ...writeOwner(o),
     created_at: o.createdAt,
     updated_at: o.updatedAt,
     ...(o.load && {
