@@ -3,7 +3,7 @@
  * and out-of-office windows as JSON); every change bumps the owners counter so that every
  * instance reloads its directory.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Owner } from '../engine/index.ts';
 import type { Database, OwnersTable } from './schema.ts';
 import { bumpVersion } from './versions-repo.ts';
@@ -79,7 +79,7 @@ export async function upsertOwners(
   return out;
 }
 
-function toRow(owner: Owner) {
+function toRow(owner: Owner): Insertable<OwnersTable> {
   return {
     id: owner.id,
     name: owner.name,
