@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ValidationError } from './engine/index.ts';
+import { parseStructuredText } from './formats/common.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -140,10 +141,12 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
   let value: unknown;
   try {
-    value = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
+    value = parseStructuredText(text, format, 'configuration');
   } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
     throw new ConfigError(
-      `configuration file ${file} is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      `configuration file ${file}: ${error.issues.map((i) => i.message).join('; ')}`,
     );
   }
   if (value === null || value === undefined) return {};

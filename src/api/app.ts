@@ -17,8 +17,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
-import { ServiceError } from '../service/errors.ts';
-import type { Services } from '../service/index.ts';
+import { ServiceError, type Services } from '../service/index.ts';
 import { errorBody, handleError, loggable } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { FAST_CHECKS } from './schemas.ts';

@@ -5,8 +5,23 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ServiceError, type ErrorCode, type ErrorDetail } from '../service/errors.ts';
-import { toServiceError } from '../service/index.ts';
+import {
+  ServiceError,
+  type ErrorCode as ServiceErrorCode,
+  toServiceError,
+  type ErrorDetail,
+} from '../service/index.ts';
+
+/** Codes only HTTP produces: the body or the request line is wrong before any use case runs. */
+export const HTTP_ERROR_CODES = [
+  'invalid_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'method_not_allowed',
+] as const;
+
+/** Every code an error response carries: the service's and HTTP's own. */
+export type ErrorCode = ServiceErrorCode | (typeof HTTP_ERROR_CODES)[number];
 
 /** The one place error codes meet HTTP statuses. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -24,6 +39,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   internal: 500,
   unavailable: 503,
 };
+
+/** Every error code, for the error schema. */
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details: ErrorDetail[] };

@@ -1,5 +1,13 @@
 /** Service records → the API's snake_case documents. */
 import type { DecisionRecord, LeadRecord, PolicyVersionRecord } from '../service/index.ts';
+import {
+  type Page,
+  writeAccount,
+  writeOwner,
+  type AccountRecord,
+  type OwnerAvailability,
+  type OwnerWithLoad,
+} from '../service/index.ts';
 
 export function presentLead(l: LeadRecord) {
   return {
@@ -73,4 +81,73 @@ export function presentPolicy(p: PolicyVersionRecord) {
     updated_at: p.updatedAt,
     published_at: p.publishedAt,
   };
+}
+
+const isoOrNull = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
+
+/** The owners-file keys an owner may leave out, as the API shows them then. */
+const UNSET_OWNER_KEYS = {
+  email: null,
+  paused_until: null,
+  team: null,
+  manager: null,
+  working_hours: null,
+  out_of_office: [],
+  caps: null,
+  skills: null,
+};
+
+/**
+ * An owner in the owners-file shape (what `POST /v1/owners` takes), every key present (null when
+ * unset), with timestamps and, once it has taken leads, its routing counters.
+ */
+export function presentOwner(o: OwnerWithLoad) {
+  return {
+    ...UNSET_OWNER_KEYS,
+    ...writeOwner(o),
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+    ...(o.load && {
+      load: {
+        open: o.load.open,
+        day: o.load.dayKey,
+        day_count: o.load.dayCount,
+        week: o.load.weekKey,
+        week_count: o.load.weekCount,
+        last_assigned_at: isoOrNull(o.load.lastAssignedAt),
+      },
+    }),
+  };
+}
+
+export function presentAvailability(a: OwnerAvailability) {
+  return {
+    owner_id: a.ownerId,
+    at: new Date(a.at).toISOString(),
+    status: a.status,
+    until: isoOrNull(a.until),
+    next_available_at: isoOrNull(a.nextAvailableAt),
+  };
+}
+
+/** An account in the accounts-file shape, every key present, with timestamps. */
+export function presentAccount(a: AccountRecord) {
+  const v = writeAccount(a);
+  return {
+    id: v.id,
+    name: v.name,
+    domains: v.domains,
+    owner: v.owner ?? null,
+    tier: v.tier ?? null,
+    strategic: v.strategic,
+    attributes: v.attributes ?? {},
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+  };
+}
+
+/** A page of records as the API lists them: the items shaped by `present`, and the next cursor. */
+export function presentPage<T, D>(page: Page<T>, present: (item: T) => D) {
+  return { items: page.items.map(present), next_cursor: page.nextCursor };
 }

@@ -4,8 +4,15 @@
  * engine's own document, passed through whole.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from '../service/errors.ts';
-import { LEAD_STATUSES, SETTABLE_LEAD_STATUSES } from '../service/index.ts';
+import {
+  CAP_KEYS,
+  LEAD_STATUSES,
+  SETTABLE_LEAD_STATUSES,
+  SKILL_KEYS,
+  WORKING_HOURS_KEYS,
+  type OWNER_KEYS,
+} from '../service/index.ts';
+import { ERROR_CODES } from './errors.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared
@@ -31,6 +38,36 @@ export const errorResponses = {
   503: errorSchema,
 } as const;
 
+/** What a route validates, besides its response. */
+export interface RouteParts {
+  description?: string;
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+  headers?: z.ZodType;
+}
+
+/**
+ * The route options of one tag's routes: `doc(summary, parts, response, status)` documents and
+ * validates a route, its success response next to the error responses every route may give.
+ */
+export function routeDocs(tag: string) {
+  return <P extends RouteParts, R extends z.ZodType, const S extends number = 200>(
+    summary: string,
+    parts: P,
+    response: R,
+    status?: S,
+  ) => ({
+    schema: {
+      tags: [tag],
+      summary,
+      ...parts,
+      response: { [status ?? 200]: response, ...errorResponses } as Record<S, R> &
+        typeof errorResponses,
+    },
+  });
+}
+
 const isoTime = z.iso.datetime({ offset: true });
 const timeQuery = isoTime.describe('ISO-8601 date-time with offset, e.g. 2026-11-24T09:00:00Z');
 export const limitQuery = z.coerce
@@ -49,53 +86,92 @@ export const cursorQuery = z
 
 export const idParams = z.object({ id: z.string().min(1).max(200) });
 
+/** The same schema for each of `keys`: objects whose keys are listed elsewhere (the owners file). */
+function fieldsOf<const K extends string, S extends z.ZodType>(
+  keys: readonly K[],
+  schema: S,
+): Record<K, S> {
+  return Object.fromEntries(keys.map((key) => [key, schema])) as Record<K, S>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Leads and decisions
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The limits of a lead's fields, in one table: the lead schemas and the fast check below read
+ * them here, and messages quote them.
+ */
+export const LEAD_LIMITS = {
+  /** Longest text of each well-known field. */
+  fields: {
+    external_id: 200,
+    email: 320,
+    first_name: 200,
+    last_name: 200,
+    company: 500,
+    website: 500,
+    country: 100,
+    state: 100,
+    postal_code: 20,
+    language: 20,
+    source: 200,
+  },
+  /** Longest text of any other attribute. */
+  text: 10_000,
+  /** Most strings in a list attribute, and the longest of them. */
+  listItems: 200,
+  listItemText: 1000,
+  /** Most attributes of one lead, and the longest attribute name. */
+  attributes: 200,
+  attributeName: 100,
+  /** Most leads in one batch. */
+  batch: 1000,
+} as const;
+
+const L = LEAD_LIMITS;
+const thousands = (n: number) => n.toLocaleString('en-US');
+
 const attributeValue = z.union(
   [
-    z.string().max(10_000),
+    z.string().max(L.text),
     z.number(),
     z.boolean(),
     z.null(),
-    z.array(z.string().max(1000)).max(200),
+    z.array(z.string().max(L.listItemText)).max(L.listItems),
   ],
   {
-    error:
-      'expected a string (up to 10,000 characters), a finite number, true, false, null or a list of up to 200 strings',
+    error: `expected a string (up to ${thousands(L.text)} characters), a finite number, true, false, null or a list of up to ${L.listItems} strings`,
   },
 );
-const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/;
+const ATTRIBUTE_KEY = new RegExp(`^[A-Za-z_][A-Za-z0-9_.:-]{0,${L.attributeName - 1}}$`);
+
+/** An optional text of at most its limit, for each well-known field. */
+function knownFields<const T extends Record<string, number>>(limits: T) {
+  return Object.fromEntries(
+    Object.entries(limits).map(([key, max]) => [key, z.string().max(max).optional()]),
+  ) as { [K in keyof T]: z.ZodOptional<z.ZodString> };
+}
 
 /** A lead as submitted: its attributes, flat; well-known ones are listed, any other is allowed. */
 export const leadInputSchema = z
   .looseObject({
+    ...knownFields(L.fields),
     external_id: z
       .string()
       .min(1)
-      .max(200)
+      .max(L.fields.external_id)
       .optional()
       .describe('the id in the source system (CRM, form backend); also an idempotency key'),
-    email: z.string().max(320).optional(),
-    first_name: z.string().max(200).optional(),
-    last_name: z.string().max(200).optional(),
-    company: z.string().max(500).optional(),
-    website: z.string().max(500).optional(),
-    country: z.string().max(100).optional(),
-    state: z.string().max(100).optional(),
-    postal_code: z.string().max(20).optional(),
-    language: z.string().max(20).optional(),
-    source: z.string().max(200).optional(),
   })
   .catchall(attributeValue)
   .superRefine(
     (lead, ctx) => {
       const keys = Object.keys(lead);
-      if (keys.length > 200)
+      if (keys.length > L.attributes)
         ctx.addIssue({
           code: 'custom',
-          message: `too many attributes (${keys.length}); at most 200`,
+          message: `too many attributes (${keys.length}); at most ${L.attributes}`,
           path: [],
         });
       for (const key of keys) {
@@ -110,8 +186,7 @@ export const leadInputSchema = z
           ctx.addIssue({
             code: 'custom',
             path: [key],
-            message:
-              'attribute names start with a letter or _ and use letters, digits, _ . : - (at most 100)',
+            message: `attribute names start with a letter or _ and use letters, digits, _ . : - (at most ${L.attributeName})`,
           });
         }
       }
@@ -180,19 +255,7 @@ export const leadWithHistorySchema = z
 // Fast acceptance of well-formed leads: the common case skips zod (a measurable share of the intake
 // path); anything this check does not accept goes through zod, which names every problem. It must
 // accept exactly what `leadInputSchema` accepts, no more (test/api-leads.test.ts compares them).
-const KNOWN_MAX: Record<string, number> = {
-  external_id: 200,
-  email: 320,
-  first_name: 200,
-  last_name: 200,
-  company: 500,
-  website: 500,
-  country: 100,
-  state: 100,
-  postal_code: 20,
-  language: 20,
-  source: 200,
-};
+const KNOWN_MAX: Readonly<Record<string, number>> = L.fields;
 
 /** True when `value` is a lead `leadInputSchema` accepts unchanged. */
 export function isWellFormedLead(value: unknown): boolean {
@@ -200,7 +263,7 @@ export function isWellFormedLead(value: unknown): boolean {
   let count = 0;
   for (const key in value) {
     // `__proto__` as an own key (JSON.parse makes one) is dropped by zod: not "unchanged".
-    if (++count > 200 || key === 'id' || key === '__proto__' || !ATTRIBUTE_KEY.test(key))
+    if (++count > L.attributes || key === 'id' || key === '__proto__' || !ATTRIBUTE_KEY.test(key))
       return false;
     const v = (value as Record<string, unknown>)[key];
     // Own keys only: `valueOf` or `constructor` must not find Object.prototype's functions.
@@ -209,10 +272,10 @@ export function isWellFormedLead(value: unknown): boolean {
       if (typeof v !== 'string' || v.length > max || (key === 'external_id' && v.length === 0))
         return false;
     } else if (typeof v === 'string') {
-      if (v.length > 10_000) return false;
+      if (v.length > L.text) return false;
     } else if (Array.isArray(v)) {
-      if (v.length > 200) return false;
-      for (const x of v) if (typeof x !== 'string' || x.length > 1000) return false;
+      if (v.length > L.listItems) return false;
+      for (const x of v) if (typeof x !== 'string' || x.length > L.listItemText) return false;
     } else if (typeof v === 'number') {
       // JSON's 1e400 parses to Infinity, which the schema refuses.
       if (!Number.isFinite(v)) return false;
@@ -232,7 +295,7 @@ export function isWellFormedBatch(value: unknown): boolean {
     keys.length === 1 &&
     Array.isArray(leads) &&
     leads.length >= 1 &&
-    leads.length <= 1000 &&
+    leads.length <= L.batch &&
     leads.every(isWellFormedLead)
   );
 }
@@ -250,7 +313,7 @@ export const idempotencyHeaders = z.looseObject({
 });
 
 export const batchInputSchema = z.strictObject({
-  leads: z.array(leadInputSchema).min(1).max(1000),
+  leads: z.array(leadInputSchema).min(1).max(L.batch),
 });
 
 FAST_CHECKS.set(leadInputSchema, isWellFormedLead);
@@ -299,7 +362,7 @@ export const leadPatchSchema = z
       .optional()
       .describe('attributes to set; null removes one'),
     status: z.enum(SETTABLE_LEAD_STATUSES).optional(),
-    external_id: z.string().min(1).max(200).nullable().optional(),
+    external_id: z.string().min(1).max(L.fields.external_id).nullable().optional(),
   })
   .refine(
     (p) => p.attributes !== undefined || p.status !== undefined || p.external_id !== undefined,
@@ -339,6 +402,22 @@ export const decisionListQuery = z.object({
   limit: limitQuery,
 });
 
+/**
+ * A bulk upload's body: a JSON list of `item`s (at most `max`), the same list under `key`, or a
+ * file's text (the route's Content-Type names its format).
+ */
+export function bulkBody<const K extends string, T extends z.ZodType>(
+  key: K,
+  item: T,
+  max: number,
+  description: string,
+) {
+  const list = z.array(item).max(max);
+  return z
+    .union([list, z.strictObject({ [key]: list } as Record<K, typeof list>), z.string()])
+    .describe(description);
+}
+
 export function page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 }
@@ -350,13 +429,7 @@ export function page<T extends z.ZodType>(item: T) {
 const intervals = z.array(z.union([z.string(), z.tuple([z.string(), z.string()])]));
 const workingHours = z
   .looseObject({
-    mon: intervals.optional(),
-    tue: intervals.optional(),
-    wed: intervals.optional(),
-    thu: intervals.optional(),
-    fri: intervals.optional(),
-    sat: intervals.optional(),
-    sun: intervals.optional(),
+    ...fieldsOf(WORKING_HOURS_KEYS, intervals.optional()),
     holidays: z.array(z.string()).optional(),
   })
   .describe(
@@ -367,22 +440,13 @@ const outOfOffice = z.object({
   until: z.string(),
   reason: z.string().optional(),
 });
-const capsSchema = z.object({
-  max_open: z.number().int().min(0).optional(),
-  max_per_day: z.number().int().min(0).optional(),
-  max_per_week: z.number().int().min(0).optional(),
-});
+const capsSchema = z.object(fieldsOf(CAP_KEYS, z.number().int().min(0).optional()));
 // Inputs check only the shape: the owners-file parser checks values and reports every problem at once.
-const capsInput = z.looseObject({
-  max_open: z.number().optional(),
-  max_per_day: z.number().optional(),
-  max_per_week: z.number().optional(),
-});
-const skillsSchema = z.object({
-  languages: z.array(z.string()).optional(),
-  products: z.array(z.string()).optional(),
-  segments: z.array(z.string()).optional(),
-});
+const capsInput = z.looseObject(fieldsOf(CAP_KEYS, z.number().optional()));
+const skillsSchema = z.object(fieldsOf(SKILL_KEYS, z.array(z.string()).optional()));
+
+/** The keys of the owners file (src/formats/owners.ts): every owner schema has exactly these. */
+type OwnerKey = (typeof OWNER_KEYS)[number];
 
 const ownerInputFields = {
   name: z.string().optional(),
@@ -397,7 +461,7 @@ const ownerInputFields = {
   out_of_office: z.array(outOfOffice).optional(),
   caps: capsInput.nullable().optional(),
   skills: skillsSchema.nullable().optional(),
-};
+} satisfies Record<Exclude<OwnerKey, 'id'>, z.ZodType>;
 
 /** Shapes are checked here; values (time zones, hours, dates) by the owners-file parser. */
 export const ownerInputSchema = z
@@ -410,21 +474,25 @@ export const ownerPatchSchema = z
   .looseObject({ ...ownerInputFields, time_zone: ownerInputFields.time_zone.optional() })
   .meta({ id: 'OwnerPatch', description: 'Fields to change; null clears one.' });
 
+const ownerFields = {
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  time_zone: z.string(),
+  active: z.boolean(),
+  paused: z.boolean(),
+  paused_until: z.string().nullable(),
+  team: z.string().nullable(),
+  manager: z.string().nullable(),
+  working_hours: z.record(z.string(), z.unknown()).nullable(),
+  out_of_office: z.array(outOfOffice),
+  caps: capsSchema.nullable(),
+  skills: skillsSchema.nullable(),
+} satisfies Record<OwnerKey, z.ZodType>;
+
 export const ownerSchema = z
   .object({
-    id: z.string(),
-    name: z.string(),
-    email: z.string().nullable(),
-    time_zone: z.string(),
-    active: z.boolean(),
-    paused: z.boolean(),
-    paused_until: z.string().nullable(),
-    team: z.string().nullable(),
-    manager: z.string().nullable(),
-    working_hours: z.record(z.string(), z.unknown()).nullable(),
-    out_of_office: z.array(outOfOffice),
-    caps: capsSchema.nullable(),
-    skills: skillsSchema.nullable(),
+    ...ownerFields,
     created_at: z.string(),
     updated_at: z.string(),
     load: z

@@ -8,7 +8,6 @@ import { extname } from 'node:path';
 import {
   buildAccountIndex,
   compilePolicyOrThrow,
-  parsePolicyText,
   ValidationError,
   type AccountIndex,
   type CompiledPolicy,
@@ -17,6 +16,7 @@ import {
   type PolicyIssue,
 } from '../engine/index.ts';
 import { parseAccounts } from '../formats/accounts.ts';
+import { parseStructuredText } from '../formats/common.ts';
 import { parseLeadMapping, parseLeads } from '../formats/leads.ts';
 import { parseOwners } from '../formats/owners.ts';
 
@@ -77,7 +77,7 @@ export function contentHash(text: string): string {
 export function readPolicyDocument(file: string): { raw: unknown; text: string } {
   const text = read(file);
   const raw = withFile(file, () =>
-    parsePolicyText(text, formatOf<'yaml' | 'json'>(file, ['yaml', 'json'], 'yaml')),
+    parseStructuredText(text, formatOf<'yaml' | 'json'>(file, ['yaml', 'json'], 'yaml'), 'policy'),
   );
   return { raw, text };
 }

@@ -2,7 +2,6 @@
  * Compiles a policy document once per version into closures and indexes, so routing a lead does
  * no parsing, no lookups by name and little allocation.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import {
   compileCondition,
@@ -96,20 +95,6 @@ export interface CompiledPolicy {
 export interface CompileResult {
   policy?: CompiledPolicy;
   issues: PolicyIssue[];
-}
-
-/** Parses YAML or JSON policy text; syntax errors become a ValidationError naming line and column. */
-export function parsePolicyText(text: string, format: 'yaml' | 'json' = 'yaml'): unknown {
-  try {
-    // YAML is a superset of JSON, but JSON.parse gives JSON users the messages they expect.
-    return format === 'json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    const message =
-      error instanceof YAMLParseError
-        ? `${format} syntax error at line ${error.linePos?.[0]?.line ?? '?'}, column ${error.linePos?.[0]?.col ?? '?'}: ${error.message.split('\n')[0]}`
-        : `${format} syntax error: ${(error as Error).message}`;
-    throw new ValidationError([{ severity: 'error', path: '', message }], 'policy');
-  }
 }
 
 /** Converts zod's issues into path-named issues. */

@@ -28,7 +28,6 @@ export { policySchema, STRATEGIES, type PolicyDoc, type Strategy } from './polic
 export {
   compilePolicy,
   compilePolicyOrThrow,
-  parsePolicyText,
   type CompiledPolicy,
   type CompiledPool,
   type CompiledRule,

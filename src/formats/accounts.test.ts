@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../engine/issues.ts';
-import { parseAccounts } from './accounts.ts';
+import { parseAccounts, readAccounts, writeAccount } from './accounts.ts';
 
 function problems(fn: () => unknown): string[] {
   try {
@@ -137,5 +137,37 @@ accounts:
 
   it('reports invalid JSON', () => {
     expect(problems(() => parseAccounts('[{"name": }]', 'json'))[0]).toMatch(/^: not valid JSON/);
+  });
+});
+
+describe('readAccounts on parsed values', () => {
+  const values = [
+    { name: 'Gekko & Co', domains: 'gekko.com; @gekko.de', strategic: 'yes', employees: 40 },
+    { id: 'acme', name: 'Acme', owner: 'ana', attributes: { sector: 'tech' } },
+  ];
+
+  it('reads values as parseAccounts reads the same JSON text', () => {
+    expect(readAccounts(values)).toEqual(
+      parseAccounts(JSON.stringify({ accounts: values }), 'json'),
+    );
+  });
+
+  it('words and locates problems as parseAccounts does, under a root of the caller’s choosing', () => {
+    const bad = [{ id: 'x', strategic: 'maybe', attributes: { deep: { a: 1 } } }, 'acme'];
+    const fromText = problems(() => parseAccounts(JSON.stringify(bad), 'json'));
+    expect(problems(() => readAccounts(bad))).toEqual(fromText);
+    expect(fromText).toHaveLength(3);
+    expect(problems(() => readAccounts([bad[0]], { root: () => '' }))).toEqual([
+      'strategic: expected yes or no (true, false, yes, no, 1 or 0); got "maybe"',
+      'attributes.deep: an attribute must be text, a number, true/false or a list of texts',
+    ]);
+  });
+
+  it('reads back what writeAccount writes', () => {
+    const accounts = readAccounts(values);
+    // Written out, `strategic` is always there (false when unset).
+    expect(readAccounts(accounts.map(writeAccount))).toEqual(
+      accounts.map((a) => ({ ...a, strategic: a.strategic ?? false })),
+    );
   });
 });

@@ -12,18 +12,18 @@ import {
   csvPath,
   errorIssue,
   isNumericText,
-  parseStructuredText,
   pathOf,
   readBoolean,
   readCsv,
-  recordList,
+  readRecordList,
   slugify,
   splitList,
   throwIfErrors,
+  type TextFormat,
 } from './common.ts';
 
 /** Formats {@link parseAccounts} reads. */
-export type AccountsFormat = 'csv' | 'yaml' | 'json';
+export type AccountsFormat = TextFormat;
 
 /**
  * Columns (or keys) with a meaning of their own; any other becomes an attribute. `domain` is
@@ -57,12 +57,60 @@ export const ACCOUNT_COLUMNS = [
  *   ids (also when two names slug to the same id).
  */
 export function parseAccounts(text: string, format: AccountsFormat): Account[] {
+  if (format !== 'csv') return readAccounts(readRecordList(text, format, 'accounts'));
+  const { header, rows } = readCsv(text, 'accounts');
+  const records = rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    header.forEach((column, c) => {
+      const value = row[c];
+      if (value === undefined || value === '') return;
+      const known = (ACCOUNT_COLUMNS as readonly string[]).includes(column);
+      record[column] = known || !isNumericText(value) ? value : Number(value);
+    });
+    return record;
+  });
+  return readRecords(records, (index, key) => (key ? csvPath(index, key) : csvPath(index)));
+}
+
+/**
+ * Reads accounts already parsed into plain values (a YAML/JSON document's list, an API request's
+ * body), with the rules and messages of {@link parseAccounts}. Problems are located under
+ * `root(index)`: `accounts[3].strategic` by default; a root of `''` for a single account gives
+ * `strategic`.
+ *
+ * @throws ValidationError listing every problem.
+ */
+export function readAccounts(
+  values: readonly unknown[],
+  options: { root?: (index: number) => string } = {},
+): Account[] {
+  const root = options.root ?? ((index: number) => `accounts[${index}]`);
+  return readRecords(values, (index, key) => pathOf(root(index), key ? [key] : []));
+}
+
+/** Reads records, `at(index, key)` naming where a key of record `index` is (`''`: the record). */
+function readRecords(
+  records: readonly unknown[],
+  at: (index: number, key: string) => string,
+): Account[] {
   const issues: PolicyIssue[] = [];
   const accounts: Account[] = [];
   const firstSeen = new Map<string, string>();
-
-  const accept = (account: Account | undefined, idPath: string, derivedId: boolean) => {
-    if (!account) return;
+  records.forEach((record, index) => {
+    const here = (key: string) => at(index, key);
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      issues.push(
+        errorIssue(
+          here(''),
+          'expected an object with id, name, domains, owner, tier, strategic, attributes',
+        ),
+      );
+      return;
+    }
+    const result = readAccount(record as Record<string, unknown>, here, issues);
+    if (!result) return;
+    const { account, derivedId } = result;
+    const idPath = here(derivedId ? 'name' : 'id');
     const earlier = firstSeen.get(account.id);
     if (earlier !== undefined) {
       const why = derivedId
@@ -78,39 +126,7 @@ export function parseAccounts(text: string, format: AccountsFormat): Account[] {
     }
     firstSeen.set(account.id, idPath);
     accounts.push(account);
-  };
-
-  if (format === 'csv') {
-    const { header, rows } = readCsv(text, 'accounts');
-    rows.forEach((row, index) => {
-      const record: Record<string, unknown> = {};
-      header.forEach((column, c) => {
-        const value = row[c];
-        if (value === undefined || value === '') return;
-        const known = (ACCOUNT_COLUMNS as readonly string[]).includes(column);
-        record[column] = known || !isNumericText(value) ? value : Number(value);
-      });
-      const at = (key: string) => (key ? csvPath(index, key) : csvPath(index));
-      const result = readAccount(record, at, issues);
-      accept(result?.account, at(result?.derivedId ? 'name' : 'id'), result?.derivedId ?? false);
-    });
-  } else {
-    const list = recordList(parseStructuredText(text, format, 'accounts'), 'accounts', 'accounts');
-    list.forEach((record, index) => {
-      const at = (key: string) => pathOf(`accounts[${index}]`, key ? [key] : []);
-      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-        issues.push(
-          errorIssue(
-            at(''),
-            'expected an object with id, name, domains, owner, tier, strategic, attributes',
-          ),
-        );
-        return;
-      }
-      const result = readAccount(record as Record<string, unknown>, at, issues);
-      accept(result?.account, at(result?.derivedId ? 'name' : 'id'), result?.derivedId ?? false);
-    });
-  }
+  });
   throwIfErrors(issues, 'accounts');
   return accounts;
 }
@@ -212,4 +228,33 @@ function readAccount(
   if (strategic !== undefined) account.strategic = strategic;
   if (Object.keys(attributes).length > 0) account.attributes = attributes;
   return { account, derivedId };
+}
+
+/** An account in the accounts-file shape, as {@link writeAccount} writes it. */
+export interface AccountValues {
+  id: string;
+  name: string;
+  domains: string[];
+  /** Owner id. */
+  owner?: string;
+  tier?: string;
+  strategic: boolean;
+  attributes?: Record<string, AttributeValue>;
+}
+
+/**
+ * An account in the accounts-file shape: what {@link readAccounts} reads back as the same
+ * account, so a change can be merged key by key into the stored account and read again.
+ */
+export function writeAccount(account: Account): AccountValues {
+  const values: AccountValues = {
+    id: account.id,
+    name: account.name,
+    domains: [...(account.domains ?? [])],
+    strategic: account.strategic ?? false,
+  };
+  if (account.ownerId) values.owner = account.ownerId;
+  if (account.tier) values.tier = account.tier;
+  if (account.attributes) values.attributes = { ...account.attributes };
+  return values;
 }

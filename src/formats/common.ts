@@ -11,6 +11,9 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { joinPath, ValidationError, type PolicyIssue } from '../engine/issues.ts';
 
+/** The text formats of data files (owners, accounts). */
+export type TextFormat = 'csv' | 'yaml' | 'json';
+
 /** One step of a path inside a parsed document: an object key or an array index. */
 export type PathSegment = string | number;
 
@@ -66,9 +69,10 @@ export function parseStructuredText(text: string, format: 'yaml' | 'json', what:
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    // The package's messages end with a code frame; its first line already says where.
+    // The package's messages end with a code frame; its first line already says where (`… at
+    // line 2, column 3:`, the colon introducing the frame).
     const issues = doc.errors.map((e) =>
-      errorIssue('', `not valid YAML: ${e.message.split('\n')[0]}`),
+      errorIssue('', `not valid YAML: ${e.message.split('\n')[0]!.replace(/:$/, '')}`),
     );
     throw new ValidationError(issues, what);
   }
@@ -100,6 +104,11 @@ export function recordList(doc: unknown, key: string, what: string): unknown[] {
     ],
     what,
   );
+}
+
+/** The records of YAML/JSON text: {@link parseStructuredText}, then {@link recordList}. */
+export function readRecordList(text: string, format: 'yaml' | 'json', key: string): unknown[] {
+  return recordList(parseStructuredText(text, format, key), key, key);
 }
 
 // ---------------------------------------------------------------------------------------------

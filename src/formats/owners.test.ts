@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../engine/issues.ts';
-import { parseOwners } from './owners.ts';
+import { parseOwners, readOwners, writeOwner } from './owners.ts';
 
 /** The issues of the ValidationError `fn` throws, as `path: message` lines. */
 function problems(fn: () => unknown): string[] {
@@ -353,5 +353,45 @@ a,UTC,,,,
   it('reports broken CSV quoting with its line', () => {
     const [issue] = problems(() => parseOwners('id,time_zone\n"a,UTC\n', 'csv'));
     expect(issue).toMatch(/not valid CSV/);
+  });
+});
+
+describe('readOwners on parsed values', () => {
+  const ana = {
+    id: 'ana',
+    time_zone: 'Europe/Berlin',
+    working_hours: { mon: ['09:00-17:00'], holidays: ['2026-12-25'] },
+    out_of_office: [{ from: '2026-12-20', until: '2027-01-02T00:00', reason: 'winter break' }],
+    caps: { max_open: 40 },
+    skills: { languages: ['EN', 'de'] },
+  };
+
+  it('reads values as parseOwners reads the same JSON text', () => {
+    const values = [ana, { id: 'ben', time_zone: 'UTC', active: 'no' }];
+    expect(readOwners(values)).toEqual(parseOwners(JSON.stringify({ owners: values }), 'json'));
+  });
+
+  it('words and locates problems as parseOwners does, under a root of the caller’s choosing', () => {
+    const values = [{ id: 'ana', time_zone: 'Europe/Berln', cap: {} }, { id: 'ana' }];
+    const fromText = problems(() => parseOwners(JSON.stringify(values), 'json'));
+    expect(problems(() => readOwners(values))).toEqual(fromText);
+    expect(fromText[0]).toMatch(/^owners\[0\]\.time_zone: unknown time zone/);
+    expect(problems(() => readOwners([values[0]], { root: () => '' }))).toEqual(
+      fromText.slice(0, 2).map((line) => line.replace(/^owners\[0\]\./, '')),
+    );
+  });
+
+  it('reads back what writeOwner writes', () => {
+    const [owner] = readOwners([ana]);
+    const written = writeOwner(owner!);
+    expect(written).toMatchObject({ id: 'ana', name: 'ana', active: true, paused: false });
+    expect(written.out_of_office).toEqual([
+      {
+        from: '2026-12-19T23:00:00.000Z',
+        until: '2027-01-01T23:00:00.000Z',
+        reason: 'winter break',
+      },
+    ]);
+    expect(readOwners([written])).toEqual([{ ...owner, paused: false }]);
   });
 });

@@ -24,23 +24,23 @@ import {
   INSTANT_FORMATS,
   isNumericText,
   isTimeZone,
-  parseStructuredText,
   pathOf,
   readBoolean,
   readCsv,
   readInstant,
-  recordList,
+  readRecordList,
   splitList,
   throwIfErrors,
   unknownTimeZoneMessage,
   type PathSegment,
+  type TextFormat,
 } from './common.ts';
 
 /** Formats {@link parseOwners} reads. */
-export type OwnersFormat = 'csv' | 'yaml' | 'json';
+export type OwnersFormat = TextFormat;
 
-/** Keys of one owner in YAML/JSON. */
-export const OWNER_KEYS = [
+/** Keys of an owner's flat fields, the same in YAML/JSON and CSV. */
+const FLAT_KEYS = [
   'id',
   'name',
   'email',
@@ -50,6 +50,18 @@ export const OWNER_KEYS = [
   'paused_until',
   'team',
   'manager',
+] as const;
+
+/** Keys of `caps`, which CSV has as columns of their own. */
+export const CAP_KEYS = ['max_open', 'max_per_day', 'max_per_week'] as const;
+/** Keys of `skills`, which CSV has as columns of their own. */
+export const SKILL_KEYS = ['languages', 'products', 'segments'] as const;
+/** Keys of one out-of-office window. */
+export const OUT_OF_OFFICE_KEYS = ['from', 'until', 'reason'] as const;
+
+/** Keys of one owner in YAML/JSON. */
+export const OWNER_KEYS = [
+  ...FLAT_KEYS,
   'working_hours',
   'out_of_office',
   'caps',
@@ -58,29 +70,15 @@ export const OWNER_KEYS = [
 
 /** Columns of the CSV format. Lists are `;`-separated; see {@link parseOwners} for the compact forms. */
 export const OWNER_COLUMNS = [
-  'id',
-  'name',
-  'email',
-  'time_zone',
-  'active',
-  'paused',
-  'paused_until',
-  'team',
-  'manager',
-  'languages',
-  'products',
-  'segments',
-  'max_open',
-  'max_per_day',
-  'max_per_week',
+  ...FLAT_KEYS,
+  ...SKILL_KEYS,
+  ...CAP_KEYS,
   'working_hours',
   'out_of_office',
 ] as const;
 
-const CAP_KEYS = ['max_open', 'max_per_day', 'max_per_week'] as const;
-const SKILL_KEYS = ['languages', 'products', 'segments'] as const;
-const WORKING_HOURS_KEYS = [...WEEKDAYS, 'holidays'] as const;
-const OUT_OF_OFFICE_KEYS = ['from', 'until', 'reason'] as const;
+/** Keys of `working_hours`: the days of the week, and `holidays`. */
+export const WORKING_HOURS_KEYS = [...WEEKDAYS, 'holidays'] as const;
 
 /**
  * Parses an owner directory.
@@ -106,16 +104,51 @@ const OUT_OF_OFFICE_KEYS = ['from', 'until', 'reason'] as const;
  *   duplicate ids.
  */
 export function parseOwners(text: string, format: OwnersFormat): Owner[] {
+  if (format !== 'csv') return readOwners(readRecordList(text, format, 'owners'));
+  const table = readCsv(text, 'owners');
+  throwIfErrors(checkColumns(table.header, OWNER_COLUMNS, ['id', 'time_zone']), 'owners');
+  const records = table.rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    table.header.forEach((column, c) => {
+      const value = row[c];
+      if (value !== undefined && value !== '') setCsvValue(record, column, value);
+    });
+    return record;
+  });
+  return readRecords(records, locateCsv);
+}
+
+/**
+ * Reads owners already parsed into plain values (a YAML/JSON document's list, an API request's
+ * body), with the rules and messages of {@link parseOwners}. Problems are located under
+ * `root(index)`: `owners[3].time_zone` by default; a root of `''` for a single owner gives
+ * `time_zone`.
+ *
+ * @throws ValidationError listing every problem.
+ */
+export function readOwners(
+  values: readonly unknown[],
+  options: { root?: (index: number) => string } = {},
+): Owner[] {
+  const root = options.root ?? ((index: number) => `owners[${index}]`);
+  return readRecords(values, (index, path) => errorIssue(pathOf(root(index), path), ''));
+}
+
+/** Where a problem is: record `index`, `path` inside it (a message may carry more context). */
+type Locate = (index: number, path: readonly PathSegment[]) => PolicyIssue;
+
+function readRecords(records: readonly unknown[], locate: Locate): Owner[] {
   const issues: PolicyIssue[] = [];
   const owners: Owner[] = [];
   const firstSeen = new Map<string, string>();
-  // Duplicates are found on the raw ids, so they are reported even for records with other errors.
-  const accept = (record: unknown, locate: (path: readonly PathSegment[]) => PolicyIssue): void => {
-    const owner = readOwner(record, locate, issues);
+  records.forEach((record, index) => {
+    const at = (path: readonly PathSegment[]) => locate(index, path);
+    const owner = readOwner(record, at, issues);
+    // Duplicates are found on the raw ids, so they are reported even for records with other errors.
     const raw = (record as { id?: unknown } | null)?.id;
     if (typeof raw !== 'string' && typeof raw !== 'number') return;
     const id = String(raw);
-    const here = locate(['id']).path;
+    const here = at(['id']).path;
     const earlier = firstSeen.get(id);
     if (earlier !== undefined) {
       issues.push(
@@ -125,29 +158,7 @@ export function parseOwners(text: string, format: OwnersFormat): Owner[] {
     }
     firstSeen.set(id, here);
     if (owner) owners.push(owner);
-  };
-
-  if (format === 'csv') {
-    const table = readCsv(text, 'owners');
-    const headerIssues = checkColumns(table.header, OWNER_COLUMNS, ['id', 'time_zone']);
-    throwIfErrors(headerIssues, 'owners');
-    table.rows.forEach((row, index) => {
-      const record: Record<string, unknown> = {};
-      table.header.forEach((column, c) => {
-        const value = row[c];
-        if (value !== undefined && value !== '') setCsvValue(record, column, value);
-      });
-      const locate = (path: readonly PathSegment[]) => locateCsv(index, path);
-      accept(record, locate);
-    });
-  } else {
-    const list = recordList(parseStructuredText(text, format, 'owners'), 'owners', 'owners');
-    list.forEach((record, index) => {
-      const locate = (path: readonly PathSegment[]) =>
-        errorIssue(pathOf(`owners[${index}]`, path), '');
-      accept(record, locate);
-    });
-  }
+  });
   throwIfErrors(issues, 'owners');
   return owners;
 }
@@ -617,4 +628,96 @@ function readOwner(
   if (doc.skills?.segments) skills.segments = doc.skills.segments;
   if (Object.keys(skills).length > 0) owner.skills = skills;
   return owner;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------
+
+/** An out-of-office window in the owners-file shape. */
+export interface OutOfOfficeValues {
+  from: string;
+  until: string;
+  reason?: string;
+}
+
+/**
+ * An owner in the owners-file shape, as {@link writeOwner} writes it: keys of
+ * {@link OWNER_KEYS}, absent ones left out, instants as UTC ISO text.
+ */
+export interface OwnerValues {
+  id: string;
+  name: string;
+  email?: string;
+  time_zone: string;
+  active: boolean;
+  paused: boolean;
+  paused_until?: string;
+  team?: string;
+  manager?: string;
+  working_hours?: WorkingHoursValues;
+  out_of_office?: OutOfOfficeValues[];
+  caps?: Partial<Record<(typeof CAP_KEYS)[number], number>>;
+  skills?: Partial<Record<(typeof SKILL_KEYS)[number], string[]>>;
+}
+
+/** Working hours in the owners-file shape: intervals `[start, end]` by day, and holidays. */
+export type WorkingHoursValues = Partial<Record<Weekday, Array<[string, string]>>> & {
+  holidays?: string[];
+};
+
+/**
+ * An owner in the owners-file shape: what {@link readOwners} reads back as the same owner, so a
+ * change can be merged key by key into the stored owner and read again.
+ */
+export function writeOwner(owner: Owner): OwnerValues {
+  const values: OwnerValues = {
+    id: owner.id,
+    name: owner.name,
+    time_zone: owner.timeZone,
+    active: owner.active,
+    paused: owner.paused ?? false,
+  };
+  if (owner.email) values.email = owner.email;
+  if (owner.pausedUntil !== undefined) values.paused_until = isoTime(owner.pausedUntil);
+  if (owner.team) values.team = owner.team;
+  if (owner.manager) values.manager = owner.manager;
+  if (owner.workingHours) values.working_hours = writeWorkingHours(owner.workingHours);
+  if (owner.outOfOffice?.length) values.out_of_office = owner.outOfOffice.map(writeWindow);
+  if (owner.caps) values.caps = writeCaps(owner.caps);
+  if (owner.skills) values.skills = writeSkills(owner.skills);
+  return values;
+}
+
+function writeSkills(skills: Skills): NonNullable<OwnerValues['skills']> {
+  const values: NonNullable<OwnerValues['skills']> = {};
+  for (const key of SKILL_KEYS) {
+    const names = skills[key];
+    if (names) values[key] = [...names];
+  }
+  return values;
+}
+
+const isoTime = (ms: number) => new Date(ms).toISOString();
+
+function writeWorkingHours(wh: WorkingHours): WorkingHoursValues {
+  const values: WorkingHoursValues = {};
+  for (const [day, intervals] of Object.entries(wh.days) as Array<[Weekday, typeof wh.days.mon]>)
+    values[day] = intervals?.map(([a, b]) => [a, b]);
+  if (wh.holidays?.length) values.holidays = [...wh.holidays];
+  return values;
+}
+
+function writeWindow(w: OutOfOffice): OutOfOfficeValues {
+  const values: OutOfOfficeValues = { from: isoTime(w.from), until: isoTime(w.until) };
+  if (w.reason) values.reason = w.reason;
+  return values;
+}
+
+function writeCaps(caps: Caps): NonNullable<OwnerValues['caps']> {
+  const values: NonNullable<OwnerValues['caps']> = {};
+  if (caps.maxOpen !== undefined) values.max_open = caps.maxOpen;
+  if (caps.maxPerDay !== undefined) values.max_per_day = caps.maxPerDay;
+  if (caps.maxPerWeek !== undefined) values.max_per_week = caps.maxPerWeek;
+  return values;
 }

@@ -5,8 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import { parseAccounts } from '../formats/accounts.ts';
-import { parseOwners } from '../formats/owners.ts';
 import type { Database } from '../store/schema.ts';
 import type { AccountService } from './accounts.ts';
 import type { OwnerService } from './owners.ts';
@@ -39,12 +37,10 @@ export async function loadDemoData(
   if (Number(counts.owners) + Number(counts.accounts) + Number(counts.policies) > 0) {
     return { loaded: false, skipped: 'the database is not empty' };
   }
-  const owners = parseOwners(readFileSync(`${dir}/owners.yaml`, 'utf8'), 'yaml');
-  const accountsText = readFileSync(`${dir}/accounts.csv`, 'utf8');
-  const accounts = parseAccounts(accountsText, 'csv');
-  const policySource = readFileSync(`${dir}/policy.yaml`, 'utf8');
-  await services.owners.upsertOwnerRecords(owners);
-  await services.accounts.upsertAccounts({ kind: 'csv', text: accountsText });
+  const read = (file: string) => readFileSync(`${dir}/${file}`, 'utf8');
+  const owners = await services.owners.importOwners(read('owners.yaml'), 'yaml');
+  const accounts = await services.accounts.importAccounts(read('accounts.csv'), 'csv');
+  const policySource = read('policy.yaml');
   const draft = await services.policies.createDraft({
     source: policySource,
     format: 'yaml',
@@ -57,8 +53,8 @@ export async function loadDemoData(
   });
   return {
     loaded: true,
-    owners: owners.length,
-    accounts: accounts.length,
+    owners: owners.count,
+    accounts: accounts.count,
     policyVersion: published.id,
   };
 }

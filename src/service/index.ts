@@ -82,7 +82,28 @@ export type { DecisionRecord, LeadRecord } from '../store/leads-repo.ts';
 export type { PolicyVersionRecord } from '../store/policies-repo.ts';
 export { hashRequest, type IntakeRequest, type IntakeResult } from './intake/index.ts';
 export { toServiceError } from './database-errors.ts';
-export { ServiceError, type ErrorCode, type ErrorDetail } from './errors.ts';
+
+// Errors the API turns into responses (src/api/errors.ts holds the status table).
+export { ERROR_CODES, ServiceError, type ErrorCode, type ErrorDetail } from './errors.ts';
+
+// Owners and accounts as the service returns them, and the owners- and accounts-file shapes the
+// API writes them in: one list of keys for the files and the API's schemas.
+export type { BulkResult, OwnerAvailability, OwnerWithLoad } from './owners.ts';
+export type { OwnerRecord } from '../store/owners-repo.ts';
+export type { AccountRecord } from '../store/accounts-repo.ts';
+export {
+  CAP_KEYS,
+  OUT_OF_OFFICE_KEYS,
+  OWNER_KEYS,
+  SKILL_KEYS,
+  WORKING_HOURS_KEYS,
+  writeOwner,
+  type OwnersFormat,
+} from '../formats/owners.ts';
+export { writeAccount } from '../formats/accounts.ts';
+export type { DraftFields } from './policies.ts';
+export { checkDatabase, type DatabaseHealth } from './health.ts';
+export type { Page } from './pages.ts';
 
 // Access control and the audit log (roles, tokens, users, sessions): the API's auth hook and the CLI.
 export * from './access/index.ts';

@@ -1,56 +1,45 @@
 /**
- * The owner directory and owners' availability. Owners are read and written in the same shape as
- * the owners file (`examples/owners.yaml`: snake_case keys, times in the owner's zone unless they
- * carry an offset), and validated by the same parser, so a file and the API never disagree.
+ * The owner directory and owners' availability. Owners are written in the shape of the owners
+ * file (`examples/owners.yaml`: snake_case keys, times in the owner's zone unless they carry an
+ * offset) and read by the same reader, so a file and the API never disagree; they are returned as
+ * records, which the API shapes for the wire.
  */
 import type { Kysely } from 'kysely';
 import {
   checkAvailability,
   nextAvailableAt,
-  ValidationError,
+  type AvailabilityStatus,
   type Owner,
   type OwnerState,
 } from '../engine/index.ts';
-import type { AvailabilityStatus } from '../engine/availability.ts';
-import { parseOwners } from '../formats/owners.ts';
-import {
-  findExistingOwnerIds,
-  findOwner,
-  listOwnersPage,
-  upsertOwners,
-  type OwnerRecord,
-} from '../store/owners-repo.ts';
+import { parseOwners, readOwners, writeOwner, type OwnersFormat } from '../formats/owners.ts';
+import { findOwner, listOwnersPage, upsertOwners, type OwnerRecord } from '../store/owners-repo.ts';
+import { findExistingIds } from '../store/records.ts';
 import { readOwnerStates } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
-import { invalid, notFound, ServiceError, type ErrorDetail } from './errors.ts';
-import { decodeId, toPage } from './pages.ts';
+import { alreadyExists, checkSameId, withoutNulls, writeThenNotify } from './directory.ts';
+import { invalid, notFound, readOrFail } from './errors.ts';
+import { decodeId, toPage, type Page } from './pages.ts';
 
-/** An owner as the API shows it (the owners-file shape plus timestamps and current load). */
-export interface OwnerDoc {
-  id: string;
-  name: string;
-  email: string | null;
-  time_zone: string;
-  active: boolean;
-  paused: boolean;
-  paused_until: string | null;
-  team: string | null;
-  manager: string | null;
-  working_hours: Record<string, unknown> | null;
-  out_of_office: Array<{ from: string; until: string; reason?: string }>;
-  caps: { max_open?: number; max_per_day?: number; max_per_week?: number } | null;
-  skills: { languages?: string[]; products?: string[]; segments?: string[] } | null;
-  created_at: string;
-  updated_at: string;
-  /** Routing counters: open leads, and assignments in the last counted day and week (owner's zone). */
-  load?: {
-    open: number;
-    day: string;
-    day_count: number;
-    week: string;
-    week_count: number;
-    last_assigned_at: string | null;
-  };
+/** An owner with its routing counters, once it has any (open leads, this day's and week's count). */
+export interface OwnerWithLoad extends OwnerRecord {
+  load?: OwnerState;
+}
+
+/** Whether an owner can take a lead at `at`, and if not, until when and when next. */
+export interface OwnerAvailability {
+  ownerId: string;
+  at: number;
+  status: 'available' | Exclude<AvailabilityStatus, 'eligible'>;
+  until: number | undefined;
+  nextAvailableAt: number | undefined;
+}
+
+/** Created and updated counts of a bulk write. */
+export interface BulkResult {
+  created: number;
+  updated: number;
+  count: number;
 }
 
 export class OwnerService {
@@ -61,96 +50,66 @@ export class OwnerService {
     private readonly onChange: () => void = () => undefined,
   ) {}
 
-  /** Runs a writing transaction, then reports the change. */
-  private async write<T>(work: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction().execute(work);
-    this.onChange();
-    return result;
-  }
-
   async listOwners(options: {
     cursor?: string;
     limit: number;
     team?: string;
     active?: boolean;
-  }): Promise<{ items: OwnerDoc[]; nextCursor: string | null }> {
+  }): Promise<Page<OwnerWithLoad>> {
     const afterId = options.cursor ? decodeId(options.cursor) : undefined;
     const rows = await listOwnersPage(this.db, { ...options, afterId, limit: options.limit + 1 });
     const page = toPage(rows, options.limit);
-    const states = await readOwnerStates(
-      this.db,
-      page.items.map((r) => r.id),
-    );
-    return {
-      items: page.items.map((r) => toOwnerDoc(r, states.get(r.id))),
-      nextCursor: page.nextCursor,
-    };
+    return { ...page, items: await withLoad(this.db, page.items) };
   }
 
-  async getOwner(id: string): Promise<OwnerDoc> {
+  async getOwner(id: string): Promise<OwnerWithLoad> {
     const owner = await findOwner(this.db, id);
     if (!owner) throw notFound('owner', id);
-    const states = await readOwnerStates(this.db, [id]);
-    return toOwnerDoc(owner, states.get(id));
+    return (await withLoad(this.db, [owner]))[0]!;
   }
 
-  /** Creates one owner; 409 when the id exists. */
-  async createOwner(input: Record<string, unknown>): Promise<OwnerDoc> {
-    const [owner] = readOwnerInputs([input], 'single');
-    const created = await this.db
+  /** Creates one owner (owners-file values); 409 when the id exists. */
+  async createOwner(values: Record<string, unknown>): Promise<OwnerRecord> {
+    const owner = readOne(values);
+    const [created] = await this.db
       .transaction()
-      .execute((tx) => upsertOwners(tx, [owner!], { onlyNew: true }));
-    if (created.length === 0)
-      throw new ServiceError(
-        'conflict',
-        `owner ${JSON.stringify(owner!.id)} already exists; use PATCH /v1/owners/{id}`,
-        [{ path: 'id', message: 'already exists' }],
-      );
-    return toOwnerDoc(created[0]!, undefined);
+      .execute((tx) => upsertOwners(tx, [owner], { onlyNew: true }));
+    if (!created) throw alreadyExists('owner', owner.id);
+    return created;
   }
 
-  /** Changes some fields of an owner; a key set to null is cleared. */
-  async updateOwner(id: string, patch: Record<string, unknown>): Promise<OwnerDoc> {
-    if ('id' in patch && patch.id !== id)
-      throw invalid('the id of an owner cannot change', [
-        { path: 'id', message: `must be ${JSON.stringify(id)} or left out` },
-      ]);
-    return this.write(async (tx) => {
+  /** Changes some fields of an owner (owners-file keys); a key set to null is cleared. */
+  async updateOwner(id: string, patch: Record<string, unknown>): Promise<OwnerWithLoad> {
+    checkSameId('owner', id, patch);
+    return writeThenNotify(this.db, this.onChange, async (tx) => {
       const current = await findOwner(tx, id);
       if (!current) throw notFound('owner', id);
-      const merged: Record<string, unknown> = { ...toOwnerInput(current), ...patch, id };
-      const [owner] = readOwnerInputs([merged], 'single');
-      const [saved] = await upsertOwners(tx, [owner!]);
-      return toOwnerDoc(saved!, (await readOwnerStates(tx, [id])).get(id));
+      const [saved] = await upsertOwners(tx, [readOne({ ...writeOwner(current), ...patch, id })]);
+      return (await withLoad(tx, [saved!]))[0]!;
     });
   }
 
-  /** Creates or replaces many owners in one transaction; nothing is written if any is invalid. */
-  async upsertOwners(
-    inputs: readonly Record<string, unknown>[],
-  ): Promise<{ created: number; updated: number; owners: OwnerDoc[] }> {
-    const owners = readOwnerInputs(inputs, 'bulk');
-    return this.write(async (tx) => {
-      const existing = await findExistingOwnerIds(
-        tx,
-        owners.map((o) => o.id),
-      );
-      const saved = await upsertOwners(tx, owners);
-      return {
-        created: owners.length - existing.size,
-        updated: existing.size,
-        owners: saved.map((o) => toOwnerDoc(o, undefined)),
-      };
+  /**
+   * Creates or replaces many owners given as owners-file values (a request's JSON) in one
+   * transaction; nothing is written if any is invalid.
+   */
+  async upsertOwners(values: readonly unknown[]): Promise<BulkResult> {
+    const owners = readOrFail(() => readOwners(values.map(withoutNulls)), {
+      message: (n) => `invalid owners: ${n} problem(s)`,
     });
+    return this.save(owners);
   }
 
-  /** Creates or replaces owners already read by the owners parser (files, the demo). */
-  async upsertOwnerRecords(
-    owners: readonly Owner[],
-  ): Promise<{ created: number; updated: number; count: number }> {
-    return this.write(async (tx) => {
-      const existing = await findExistingOwnerIds(
+  /** Creates or replaces the owners of an owners file, all or nothing. */
+  async importOwners(text: string, format: OwnersFormat): Promise<BulkResult> {
+    return this.save(readOrFail(() => parseOwners(text, format), { message: 'invalid owners' }));
+  }
+
+  private async save(owners: readonly Owner[]): Promise<BulkResult> {
+    return writeThenNotify(this.db, this.onChange, async (tx) => {
+      const existing = await findExistingIds(
         tx,
+        'owners',
         owners.map((o) => o.id),
       );
       await upsertOwners(tx, owners);
@@ -163,7 +122,7 @@ export class OwnerService {
   }
 
   /** Pauses an owner (until a time, or until resumed). */
-  async pauseOwner(id: string, until?: string): Promise<OwnerDoc> {
+  async pauseOwner(id: string, until?: string): Promise<OwnerWithLoad> {
     if (until !== undefined && Date.parse(until) <= this.clock()) {
       throw invalid('a pause ends in the future', [
         {
@@ -175,7 +134,7 @@ export class OwnerService {
     return this.updateOwner(id, { paused: true, paused_until: until ?? null });
   }
 
-  async resumeOwner(id: string): Promise<OwnerDoc> {
+  async resumeOwner(id: string): Promise<OwnerWithLoad> {
     return this.updateOwner(id, { paused: false, paused_until: null });
   }
 
@@ -183,147 +142,51 @@ export class OwnerService {
   async addOutOfOffice(
     id: string,
     window: { from: string; until: string; reason?: string },
-  ): Promise<OwnerDoc> {
+  ): Promise<OwnerWithLoad> {
     const current = await findOwner(this.db, id);
     if (!current) throw notFound('owner', id);
     const now = this.clock();
-    const kept = toOwnerInput(current).out_of_office as
-      Array<{ from: string; until: string }> | undefined;
-    const windows = (kept ?? []).filter((w) => Date.parse(w.until) > now);
+    const windows = (writeOwner(current).out_of_office ?? []).filter(
+      (w) => Date.parse(w.until) > now,
+    );
     return this.updateOwner(id, { out_of_office: [...windows, window] });
   }
 
   /** Whether the owner can take a lead at `at` (working hours counted), and if not, until when. */
-  async checkOwnerAvailability(
-    id: string,
-    at?: number,
-  ): Promise<{
-    owner_id: string;
-    at: string;
-    status: 'available' | Exclude<AvailabilityStatus, 'eligible'>;
-    until: string | null;
-    next_available_at: string | null;
-  }> {
+  async checkOwnerAvailability(id: string, at?: number): Promise<OwnerAvailability> {
     const owner = await findOwner(this.db, id);
     if (!owner) throw notFound('owner', id);
     const when = at ?? this.clock();
     const check = checkAvailability(owner, when, true);
-    const next = check.status === 'eligible' ? when : nextAvailableAt(owner, when, true);
     return {
-      owner_id: id,
-      at: new Date(when).toISOString(),
+      ownerId: id,
+      at: when,
       status: check.status === 'eligible' ? 'available' : check.status,
-      until: check.until === undefined ? null : new Date(check.until).toISOString(),
-      next_available_at: next === undefined ? null : new Date(next).toISOString(),
+      until: check.until,
+      nextAvailableAt: check.status === 'eligible' ? when : nextAvailableAt(owner, when, true),
     };
   }
 }
 
-/**
- * Validates owner inputs with the owners-file parser. Keys set to null count as absent. For a
- * single owner, paths drop the `owners[0].` prefix.
- */
-function readOwnerInputs(
-  inputs: readonly Record<string, unknown>[],
-  mode: 'single' | 'bulk',
-): Owner[] {
-  const cleaned = inputs.map((input) =>
-    Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)),
+/** One owner's values, read as the owners file reads them; paths name the owner's own keys. */
+function readOne(values: Record<string, unknown>): Owner {
+  const [owner] = readOrFail(() => readOwners([withoutNulls(values)], { root: () => '' }), {
+    message: 'invalid owner',
+  });
+  return owner!;
+}
+
+/** The owners with their routing counters. */
+async function withLoad(
+  db: Kysely<Database>,
+  owners: readonly OwnerRecord[],
+): Promise<OwnerWithLoad[]> {
+  const states = await readOwnerStates(
+    db,
+    owners.map((o) => o.id),
   );
-  try {
-    return parseOwners(JSON.stringify({ owners: cleaned }), 'json');
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    const details: ErrorDetail[] = error.issues
-      .filter((i) => i.severity === 'error')
-      .map((i) => ({
-        path: mode === 'single' ? i.path.replace(/^owners\[0\]\.?/, '') : i.path,
-        message: i.message,
-      }));
-    throw invalid(
-      mode === 'single' ? 'invalid owner' : `invalid owners: ${details.length} problem(s)`,
-      details,
-    );
-  }
-}
-
-/** An owner in the owners-file shape, as input for the parser (times with an explicit offset). */
-function toOwnerInput(o: Owner): Record<string, unknown> {
-  const doc: Record<string, unknown> = {
-    id: o.id,
-    name: o.name,
-    time_zone: o.timeZone,
-    active: o.active,
-    paused: o.paused ?? false,
-  };
-  if (o.email) doc.email = o.email;
-  if (o.pausedUntil !== undefined) doc.paused_until = new Date(o.pausedUntil).toISOString();
-  if (o.team) doc.team = o.team;
-  if (o.manager) doc.manager = o.manager;
-  if (o.workingHours) doc.working_hours = workingHoursDoc(o.workingHours);
-  if (o.outOfOffice?.length) doc.out_of_office = o.outOfOffice.map(windowDoc);
-  if (o.caps) doc.caps = capsDoc(o.caps);
-  if (o.skills) doc.skills = { ...o.skills };
-  return doc;
-}
-
-export function toOwnerDoc(o: OwnerRecord, state: OwnerState | undefined): OwnerDoc {
-  const doc: OwnerDoc = {
-    id: o.id,
-    name: o.name,
-    email: o.email ?? null,
-    time_zone: o.timeZone,
-    active: o.active,
-    paused: o.paused ?? false,
-    paused_until: o.pausedUntil === undefined ? null : new Date(o.pausedUntil).toISOString(),
-    team: o.team ?? null,
-    manager: o.manager ?? null,
-    working_hours: o.workingHours ? workingHoursDoc(o.workingHours) : null,
-    out_of_office: (o.outOfOffice ?? []).map(windowDoc),
-    caps: o.caps ? capsDoc(o.caps) : null,
-    skills: o.skills ? ({ ...o.skills } as OwnerDoc['skills']) : null,
-    created_at: o.createdAt,
-    updated_at: o.updatedAt,
-  };
-  if (state) {
-    doc.load = {
-      open: state.open,
-      day: state.dayKey,
-      day_count: state.dayCount,
-      week: state.weekKey,
-      week_count: state.weekCount,
-      last_assigned_at:
-        state.lastAssignedAt === null ? null : new Date(state.lastAssignedAt).toISOString(),
-    };
-  }
-  return doc;
-}
-
-function workingHoursDoc(wh: NonNullable<Owner['workingHours']>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [day, intervals] of Object.entries(wh.days))
-    out[day] = intervals?.map(([a, b]) => [a, b]);
-  if (wh.holidays?.length) out.holidays = [...wh.holidays];
-  return out;
-}
-
-function windowDoc(w: NonNullable<Owner['outOfOffice']>[number]): {
-  from: string;
-  until: string;
-  reason?: string;
-} {
-  const doc: { from: string; until: string; reason?: string } = {
-    from: new Date(w.from).toISOString(),
-    until: new Date(w.until).toISOString(),
-  };
-  if (w.reason) doc.reason = w.reason;
-  return doc;
-}
-
-function capsDoc(c: NonNullable<Owner['caps']>): NonNullable<OwnerDoc['caps']> {
-  const doc: NonNullable<OwnerDoc['caps']> = {};
-  if (c.maxOpen !== undefined) doc.max_open = c.maxOpen;
-  if (c.maxPerDay !== undefined) doc.max_per_day = c.maxPerDay;
-  if (c.maxPerWeek !== undefined) doc.max_per_week = c.maxPerWeek;
-  return doc;
+  return owners.map((o) => {
+    const load = states.get(o.id);
+    return load ? { ...o, load } : o;
+  });
 }

@@ -6,13 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import {
-  analyzePolicy,
-  formatIssue,
-  parsePolicyText,
-  ValidationError,
-  type PolicyIssue,
-} from '../engine/index.ts';
+import { analyzePolicy, formatIssue, policyJsonSchema, type PolicyIssue } from '../engine/index.ts';
+import { parseStructuredText } from '../formats/common.ts';
 import {
   findPolicyVersion,
   findVersionInForce,
@@ -23,7 +18,7 @@ import {
   type PolicyVersionRecord,
 } from '../store/policies-repo.ts';
 import type { Database } from '../store/schema.ts';
-import { notFound, ServiceError } from './errors.ts';
+import { fromIssues, notFound, readOrFail, ServiceError } from './errors.ts';
 import { toPage } from './pages.ts';
 import { diffPolicies, type PolicyChange } from '../analysis/index.ts';
 import type { RoutingCache } from './routing-cache.ts';
@@ -185,13 +180,10 @@ export class PolicyService {
     // a single connection, which the transaction holds.
     const validation = await this.validateDocument(draft.document, id);
     if (!validation.valid) {
-      throw new ServiceError(
-        'policy_invalid',
-        `policy version ${id} has ${validation.errors} error(s); fix them before publishing`,
-        validation.issues
-          .filter((i) => i.severity === 'error')
-          .map((i) => ({ path: i.path, message: i.message })),
-      );
+      throw fromIssues(validation.issues, {
+        code: 'policy_invalid',
+        message: `policy version ${id} has ${validation.errors} error(s); fix them before publishing`,
+      });
     }
     const record = await this.db.transaction().execute(async (tx) => {
       const current = await findPolicyVersion(tx, id, { lock: true });
@@ -212,6 +204,11 @@ export class PolicyService {
     });
     this.cache.markStale();
     return record;
+  }
+
+  /** JSON Schema of the policy document, for editors. */
+  documentSchema(): Record<string, unknown> {
+    return policyJsonSchema();
   }
 
   /** The published version in force at `at` (default now). */
@@ -255,20 +252,16 @@ function readContent(content: PolicyContent): {
     );
   }
   if (content.source !== undefined) {
-    format = content.format ?? (/^\s*[{[]/.test(content.source) ? 'json' : 'yaml');
-    source = content.source;
-    try {
-      document = parsePolicyText(source, format);
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        throw new ServiceError(
-          'policy_invalid',
-          `the policy is not valid ${format.toUpperCase()}`,
-          error.issues.map((i) => ({ path: i.path || 'source', message: formatIssue(i) })),
-        );
-      }
-      throw error;
-    }
+    const text = content.source;
+    const syntax = content.format ?? (/^\s*[{[]/.test(text) ? 'json' : 'yaml');
+    document = readOrFail(() => parseStructuredText(text, syntax, 'policy'), {
+      code: 'policy_invalid',
+      message: `the policy is not valid ${syntax.toUpperCase()}`,
+      path: (path) => path || 'source',
+      describe: formatIssue,
+    });
+    source = text;
+    format = syntax;
   } else if (content.document !== undefined) {
     document = content.document;
     format = 'json';

@@ -22,7 +22,7 @@ import { listAllOwners } from '../store/owners-repo.ts';
 import { findPolicyVersion, listSchedule, type ScheduledVersion } from '../store/policies-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { readVersions, type StoreVersions } from '../store/versions-repo.ts';
-import { ServiceError } from './errors.ts';
+import { fromIssues, ServiceError } from './errors.ts';
 
 /** Everything a routing decision reads besides the routing state. */
 export interface RoutingContext {
@@ -119,13 +119,11 @@ export class RoutingCache {
     const { policy, issues } = compilePolicy(record.document, { version: id });
     if (!policy) {
       // Published versions were valid when published; an engine upgrade may disagree.
-      throw new ServiceError(
-        'policy_invalid',
-        `policy version ${id} no longer compiles`,
-        issues
-          .filter((i) => i.severity === 'error')
-          .map((i) => ({ path: i.path, message: formatIssue(i) })),
-      );
+      throw fromIssues(issues, {
+        code: 'policy_invalid',
+        message: `policy version ${id} no longer compiles`,
+        describe: formatIssue,
+      });
     }
     // Drafts change in place: only published versions are immutable and safe to keep.
     if (record.status === 'published') this.compiled.set(id, policy);

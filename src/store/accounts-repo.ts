@@ -2,7 +2,7 @@
  * Accounts leads are matched to. Every change bumps the accounts counter so that every instance
  * rebuilds its account index.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Account, AttributeValue } from '../engine/index.ts';
 import type { AccountsTable, Database } from './schema.ts';
 import { bumpVersion } from './versions-repo.ts';
@@ -69,7 +69,7 @@ export async function upsertAccounts(
   return out;
 }
 
-function toRow(account: Account) {
+function toRow(account: Account): Insertable<AccountsTable> {
   return {
     id: account.id,
     name: account.name,

@@ -45,6 +45,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** Resolves when the database answers a trivial query (readiness checks). */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
 /** Directory inside the data directory where PGlite keeps PostgreSQL's files. */
 export const PGLITE_SUBDIR = 'pgdata';
 

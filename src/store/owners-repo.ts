@@ -3,7 +3,7 @@
  * and out-of-office windows as JSON); every change bumps the owners counter so that every
  * instance reloads its directory.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Owner } from '../engine/index.ts';
 import type { Database, OwnersTable } from './schema.ts';
 import { bumpVersion } from './versions-repo.ts';
@@ -37,17 +37,6 @@ export async function listOwnersPage(
 export async function findOwner(db: Db, id: string): Promise<OwnerRecord | undefined> {
   const row = await db.selectFrom('owners').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toOwner(row);
-}
-
-/** Ids among `ids` that exist. */
-export async function findExistingOwnerIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('owners')
-    .select('id')
-    .where('id', 'in', [...ids])
-    .execute();
-  return new Set(rows.map((r) => r.id));
 }
 
 /**
@@ -90,7 +79,7 @@ export async function upsertOwners(
   return out;
 }
 
-function toRow(owner: Owner) {
+function toRow(owner: Owner): Insertable<OwnersTable> {
   return {
     id: owner.id,
     name: owner.name,

@@ -1,110 +1,86 @@
 /** Accounts leads are matched to: /v1/accounts. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Services } from '../../service/index.ts';
+import { presentPage, presentAccount } from '../present.ts';
 import {
   accountInputSchema,
   accountListQuery,
   accountPatchSchema,
   accountSchema,
+  bulkBody,
   bulkResultSchema,
-  errorResponses,
   idParams,
   page,
+  routeDocs,
 } from '../schemas.ts';
 
-const bulkAccountsBody = z
-  .union([
-    z.array(accountInputSchema).max(100_000),
-    z.strictObject({ accounts: z.array(accountInputSchema).max(100_000) }),
-    z.string(),
-  ])
-  .describe(
-    'JSON (a list, or {"accounts": [...]}), or CSV text (Content-Type text/csv) with the columns of examples/accounts.csv',
-  );
+const bulkAccountsBody = bulkBody(
+  'accounts',
+  accountInputSchema,
+  100_000,
+  'JSON (a list, or {"accounts": [...]}), or CSV text (Content-Type text/csv) with the columns of examples/accounts.csv',
+);
 
 export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
 ) => {
+  const doc = routeDocs('accounts');
   const accounts = services.accounts;
 
   app.get(
     '/v1/accounts',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'List accounts by id',
-        querystring: accountListQuery,
-        response: { 200: page(accountSchema), ...errorResponses },
-      },
-    },
+    doc('List accounts by id', { querystring: accountListQuery }, page(accountSchema)),
     async (request) => {
       const r = await accounts.listAccounts(request.query);
-      return { items: r.items, next_cursor: r.nextCursor };
+      return presentPage(r, presentAccount);
     },
   );
 
   app.post(
     '/v1/accounts',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'Create an account',
-        body: accountInputSchema,
-        response: { 201: accountSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) => reply.status(201).send(await accounts.createAccount(request.body)),
+    doc('Create an account', { body: accountInputSchema }, accountSchema, 201),
+    async (request, reply) =>
+      reply.status(201).send(presentAccount(await accounts.createAccount(request.body))),
   );
 
   app.post(
     '/v1/accounts/bulk',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'Create or replace many accounts (JSON or CSV)',
+    doc(
+      'Create or replace many accounts (JSON or CSV)',
+      {
         description:
           'All or nothing: one invalid account rejects the request with every problem listed.',
         body: bulkAccountsBody,
-        response: { 200: bulkResultSchema, ...errorResponses },
       },
-    },
+      bulkResultSchema,
+    ),
     async (request) => {
       const body = request.body;
-      return accounts.upsertAccounts(
-        typeof body === 'string'
-          ? { kind: 'csv', text: body }
-          : { kind: 'json', records: Array.isArray(body) ? body : body.accounts },
-      );
+      return typeof body === 'string'
+        ? accounts.importAccounts(body, 'csv')
+        : accounts.upsertAccounts(Array.isArray(body) ? body : body.accounts);
     },
   );
 
   app.get(
     '/v1/accounts/:id',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'An account',
-        params: idParams,
-        response: { 200: accountSchema, ...errorResponses },
-      },
-    },
-    async (request) => accounts.getAccount(request.params.id),
+    doc('An account', { params: idParams }, accountSchema),
+    async (request) => presentAccount(await accounts.getAccount(request.params.id)),
   );
 
   app.patch(
     '/v1/accounts/:id',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'Change an account',
+    doc(
+      'Change an account',
+      {
         description: '`attributes` are merged key by key; a null value removes one.',
         params: idParams,
         body: accountPatchSchema,
-        response: { 200: accountSchema, ...errorResponses },
       },
-    },
-    async (request) => accounts.updateAccount(request.params.id, request.body),
+      accountSchema,
+    ),
+    async (request) =>
+      presentAccount(await accounts.updateAccount(request.params.id, request.body)),
   );
 };

@@ -1,8 +1,7 @@
 /** Liveness, readiness and Prometheus metrics. */
-import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../../service/index.ts';
+import { checkDatabase, type Services } from '../../service/index.ts';
 
 export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -37,16 +36,13 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (_request, reply) => {
-      try {
-        await sql`select 1`.execute(services.store.db);
-        return { status: 'ready' as const, database: services.store.kind };
-      } catch (error) {
-        return reply.status(503).send({
-          status: 'unavailable' as const,
-          database: services.store.kind,
-          message: (error as Error).message,
-        });
-      }
+      const health = await checkDatabase(services.store);
+      if (health.ready) return { status: 'ready' as const, database: health.database };
+      return reply.status(503).send({
+        status: 'unavailable' as const,
+        database: health.database,
+        message: health.message,
+      });
     },
   );
 

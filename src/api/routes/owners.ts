@@ -1,15 +1,12 @@
 /** The owner directory and availability: /v1/owners. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ValidationError } from '../../engine/index.ts';
-import { parseOwners } from '../../formats/owners.ts';
-import { invalid } from '../../service/errors.ts';
 import type { Services } from '../../service/index.ts';
+import { presentPage, presentAvailability, presentOwner } from '../present.ts';
 import {
   availabilityQuery,
   availabilitySchema,
+  bulkBody,
   bulkResultSchema,
-  errorResponses,
   idParams,
   outOfOfficeSchema,
   ownerInputSchema,
@@ -18,174 +15,116 @@ import {
   ownerSchema,
   page,
   pauseSchema,
+  routeDocs,
 } from '../schemas.ts';
 
-const bulkOwnersBody = z
-  .union([
-    z.array(ownerInputSchema).max(10_000),
-    z.strictObject({ owners: z.array(ownerInputSchema).max(10_000) }),
-    z.string(),
-  ])
-  .describe(
-    'JSON (a list, or {"owners": [...]}), or the owners file as text/csv or application/yaml',
-  );
+const bulkOwnersBody = bulkBody(
+  'owners',
+  ownerInputSchema,
+  10_000,
+  'JSON (a list, or {"owners": [...]}), or the owners file as text/csv or application/yaml',
+);
 
 export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
 ) => {
+  const doc = routeDocs('owners');
   const owners = services.owners;
 
   app.get(
     '/v1/owners',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'List owners by id',
-        querystring: ownerListQuery,
-        response: { 200: page(ownerSchema), ...errorResponses },
-      },
-    },
+    doc('List owners by id', { querystring: ownerListQuery }, page(ownerSchema)),
     async (request) => {
       const r = await owners.listOwners(request.query);
-      return { items: r.items, next_cursor: r.nextCursor };
+      return presentPage(r, presentOwner);
     },
   );
 
   app.post(
     '/v1/owners',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Create an owner',
-        body: ownerInputSchema,
-        response: { 201: ownerSchema, ...errorResponses },
-      },
-    },
-    async (request, reply) => reply.status(201).send(await owners.createOwner(request.body)),
+    doc('Create an owner', { body: ownerInputSchema }, ownerSchema, 201),
+    async (request, reply) =>
+      reply.status(201).send(presentOwner(await owners.createOwner(request.body))),
   );
 
   app.post(
     '/v1/owners/bulk',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Create or replace many owners',
+    doc(
+      'Create or replace many owners',
+      {
         description:
           'All or nothing: one invalid owner rejects the request with every problem listed.',
         body: bulkOwnersBody,
-        response: { 200: bulkResultSchema, ...errorResponses },
       },
-    },
+      bulkResultSchema,
+    ),
     async (request) => {
       const body = request.body;
-      if (typeof body === 'string') {
-        const type = String(request.headers['content-type'] ?? '');
-        const format = type.includes('csv') ? 'csv' : 'yaml';
-        let parsed;
-        try {
-          parsed = parseOwners(body, format);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          throw invalid(
-            'invalid owners',
-            error.issues
-              .filter((i) => i.severity === 'error')
-              .map((i) => ({ path: i.path, message: i.message })),
-          );
-        }
-        return owners.upsertOwnerRecords(parsed);
-      }
-      const r = await owners.upsertOwners(Array.isArray(body) ? body : body.owners);
-      return { created: r.created, updated: r.updated, count: r.created + r.updated };
+      if (typeof body !== 'string')
+        return owners.upsertOwners(Array.isArray(body) ? body : body.owners);
+      const type = String(request.headers['content-type'] ?? '');
+      return owners.importOwners(body, type.includes('csv') ? 'csv' : 'yaml');
     },
   );
 
   app.get(
     '/v1/owners/:id',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'An owner with current load',
-        params: idParams,
-        response: { 200: ownerSchema, ...errorResponses },
-      },
-    },
-    async (request) => owners.getOwner(request.params.id),
+    doc('An owner with current load', { params: idParams }, ownerSchema),
+    async (request) => presentOwner(await owners.getOwner(request.params.id)),
   );
 
   app.patch(
     '/v1/owners/:id',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Change an owner (availability, caps, hours, skills…)',
-        params: idParams,
-        body: ownerPatchSchema,
-        response: { 200: ownerSchema, ...errorResponses },
-      },
-    },
-    async (request) => owners.updateOwner(request.params.id, request.body),
+    doc(
+      'Change an owner (availability, caps, hours, skills…)',
+      { params: idParams, body: ownerPatchSchema },
+      ownerSchema,
+    ),
+    async (request) => presentOwner(await owners.updateOwner(request.params.id, request.body)),
   );
 
   app.post(
     '/v1/owners/:id/pause',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Pause an owner',
-        params: idParams,
-        body: pauseSchema.optional(),
-        response: { 200: ownerSchema, ...errorResponses },
-      },
-    },
-    async (request) => owners.pauseOwner(request.params.id, request.body?.until),
+    doc('Pause an owner', { params: idParams, body: pauseSchema.optional() }, ownerSchema),
+    async (request) =>
+      presentOwner(await owners.pauseOwner(request.params.id, request.body?.until)),
   );
 
   app.post(
     '/v1/owners/:id/resume',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Resume a paused owner',
-        params: idParams,
-        response: { 200: ownerSchema, ...errorResponses },
-      },
-    },
-    async (request) => owners.resumeOwner(request.params.id),
+    doc('Resume a paused owner', { params: idParams }, ownerSchema),
+    async (request) => presentOwner(await owners.resumeOwner(request.params.id)),
   );
 
   app.post(
     '/v1/owners/:id/out-of-office',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Add an out-of-office window',
+    doc(
+      'Add an out-of-office window',
+      {
         description:
           'Windows that have ended are dropped; replace the whole list with PATCH `out_of_office`.',
         params: idParams,
         body: outOfOfficeSchema,
-        response: { 200: ownerSchema, ...errorResponses },
       },
-    },
-    async (request) => owners.addOutOfOffice(request.params.id, request.body),
+      ownerSchema,
+    ),
+    async (request) => presentOwner(await owners.addOutOfOffice(request.params.id, request.body)),
   );
 
   app.get(
     '/v1/owners/:id/availability',
-    {
-      schema: {
-        tags: ['owners'],
-        summary: 'Whether an owner can take a lead now (or at a time)',
-        params: idParams,
-        querystring: availabilityQuery,
-        response: { 200: availabilitySchema, ...errorResponses },
-      },
-    },
+    doc(
+      'Whether an owner can take a lead now (or at a time)',
+      { params: idParams, querystring: availabilityQuery },
+      availabilitySchema,
+    ),
     async (request) =>
-      owners.checkOwnerAvailability(
-        request.params.id,
-        request.query.at ? Date.parse(request.query.at) : undefined,
+      presentAvailability(
+        await owners.checkOwnerAvailability(
+          request.params.id,
+          request.query.at ? Date.parse(request.query.at) : undefined,
+        ),
       ),
   );
 };

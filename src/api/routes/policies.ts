@@ -1,15 +1,12 @@
 /** Policy versions: drafts, validation, publishing, the version in force, diffs: /v1/policies. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { policyJsonSchema } from '../../engine/index.ts';
-import type { Services } from '../../service/index.ts';
-import type { DraftFields } from '../../service/policies.ts';
+import type { DraftFields, Services } from '../../service/index.ts';
 import { presentPolicy } from '../present.ts';
 import {
   atQuery,
   diffQuery,
   diffSchema,
-  errorResponses,
   idParams,
   page,
   policyInputSchema,
@@ -19,6 +16,7 @@ import {
   policyWithValidationSchema,
   publishSchema,
   validationSchema,
+  routeDocs,
 } from '../schemas.ts';
 
 /** JSON fields, or the policy itself as YAML/JSON text (Content-Type application/yaml or text/plain). */
@@ -48,20 +46,21 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app,
   { services },
 ) => {
+  const doc = routeDocs('policies');
   const policies = services.policies;
 
   app.post(
     '/v1/policies',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'Create a draft policy version',
+    doc(
+      'Create a draft policy version',
+      {
         description:
           'Send `{"source": "<YAML>"}` (or `document`), or the YAML itself with Content-Type application/yaml. Drafts may be invalid; the response includes the validation.',
         body: policyBody,
-        response: { 201: policyWithValidationSchema, ...errorResponses },
       },
-    },
+      policyWithValidationSchema,
+      201,
+    ),
     async (request, reply) => {
       const r = await policies.createDraft(
         draftFields(request.body, request.headers['content-type']),
@@ -72,14 +71,11 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/v1/policies',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'List policy versions, newest first (without their content)',
-        querystring: policyListQuery,
-        response: { 200: page(policySummarySchema), ...errorResponses },
-      },
-    },
+    doc(
+      'List policy versions, newest first (without their content)',
+      { querystring: policyListQuery },
+      page(policySummarySchema),
+    ),
     async (request) => {
       const r = await policies.listVersions(request.query);
       return {
@@ -94,14 +90,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/v1/policies/active',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'The version in force now, or at `at`',
-        querystring: atQuery,
-        response: { 200: policySchema, ...errorResponses },
-      },
-    },
+    doc('The version in force now, or at `at`', { querystring: atQuery }, policySchema),
     async (request) =>
       presentPolicy(
         await policies.versionInForce(request.query.at ? Date.parse(request.query.at) : undefined),
@@ -110,14 +99,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/v1/policies/diff',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'What changed from one version to another',
-        querystring: diffQuery,
-        response: { 200: diffSchema, ...errorResponses },
-      },
-    },
+    doc('What changed from one version to another', { querystring: diffQuery }, diffSchema),
     async (request) => policies.diffVersions(request.query.from, request.query.to),
   );
 
@@ -130,19 +112,12 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         response: { 200: z.record(z.string(), z.unknown()) },
       },
     },
-    async () => policyJsonSchema(),
+    async () => policies.documentSchema(),
   );
 
   app.post(
     '/v1/policies/validate',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'Validate a policy without storing it',
-        body: policyBody,
-        response: { 200: validationSchema, ...errorResponses },
-      },
-    },
+    doc('Validate a policy without storing it', { body: policyBody }, validationSchema),
     async (request) => {
       const f = draftFields(request.body, request.headers['content-type']);
       return policies.validateContent({ source: f.source, format: f.format, document: f.document });
@@ -151,29 +126,21 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/v1/policies/:id',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'A policy version with its content',
-        params: idParams,
-        response: { 200: policySchema, ...errorResponses },
-      },
-    },
+    doc('A policy version with its content', { params: idParams }, policySchema),
     async (request) => presentPolicy(await policies.getVersion(request.params.id)),
   );
 
   app.patch(
     '/v1/policies/:id',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'Edit a draft',
+    doc(
+      'Edit a draft',
+      {
         description: 'Published versions are immutable (409): create a new draft with `based_on`.',
         params: idParams,
         body: policyBody,
-        response: { 200: policyWithValidationSchema, ...errorResponses },
       },
-    },
+      policyWithValidationSchema,
+    ),
     async (request) => {
       const r = await policies.updateDraft(
         request.params.id,
@@ -185,30 +152,26 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.post(
     '/v1/policies/:id/validate',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'Errors and warnings of a version, against the current owner directory',
-        params: idParams,
-        response: { 200: validationSchema, ...errorResponses },
-      },
-    },
+    doc(
+      'Errors and warnings of a version, against the current owner directory',
+      { params: idParams },
+      validationSchema,
+    ),
     async (request) => policies.validateVersion(request.params.id),
   );
 
   app.post(
     '/v1/policies/:id/publish',
-    {
-      schema: {
-        tags: ['policies'],
-        summary: 'Publish a draft, now or from a future date',
+    doc(
+      'Publish a draft, now or from a future date',
+      {
         description:
           'A version dated in the future takes over at that moment on every instance, without a restart. A draft with errors is refused (400, each error listed).',
         params: idParams,
         body: publishSchema.optional(),
-        response: { 200: policyWithValidationSchema, ...errorResponses },
       },
-    },
+      policyWithValidationSchema,
+    ),
     async (request) => {
       const b = request.body ?? {};
       const r = await policies.publish(request.params.id, {
