@@ -376,15 +376,15 @@ export interface paths {
                     | 'invalid_json'
                     | 'policy_invalid'
                     | 'not_found'
+                    | 'method_not_allowed'
                     | 'conflict'
                     | 'idempotency_conflict'
                     | 'not_a_draft'
                     | 'invalid_state'
                     | 'payload_too_large'
                     | 'unsupported_media_type'
-                    | 'method_not_allowed'
-                    | 'unavailable'
-                    | 'internal';
+                    | 'internal'
+                    | 'unavailable';
                   message: string;
                   details: {
                     path: string;
@@ -3198,15 +3198,15 @@ export interface components {
           | 'invalid_json'
           | 'policy_invalid'
           | 'not_found'
+          | 'method_not_allowed'
           | 'conflict'
           | 'idempotency_conflict'
           | 'not_a_draft'
           | 'invalid_state'
           | 'payload_too_large'
           | 'unsupported_media_type'
-          | 'method_not_allowed'
-          | 'unavailable'
-          | 'internal';
+          | 'internal'
+          | 'unavailable';
         message: string;
         details: {
           path: string;
@@ -3586,15 +3586,15 @@ export interface components {
           | 'invalid_json'
           | 'policy_invalid'
           | 'not_found'
+          | 'method_not_allowed'
           | 'conflict'
           | 'idempotency_conflict'
           | 'not_a_draft'
           | 'invalid_state'
           | 'payload_too_large'
           | 'unsupported_media_type'
-          | 'method_not_allowed'
-          | 'unavailable'
-          | 'internal';
+          | 'internal'
+          | 'unavailable';
         message: string;
         details: {
           path: string;
