@@ -9,21 +9,11 @@
  * time (src/store/timers-repo.ts `createTimerStore`), and `Tx` is whatever transaction that store
  * gives the handlers.
  */
+import type { StoredTimer } from '../service/index.ts';
 import type { JobsMetrics } from './metrics.ts';
 
 /** A timer that fell due, as the store hands it to a handler. */
-export interface DueTimer {
-  id: string;
-  kind: string;
-  leadId: string | null;
-  ownerId: string | null;
-  sla: string | null;
-  step: number;
-  dueAt: Date;
-  payload: unknown;
-  /** Earlier firings that threw. */
-  attempts: number;
-}
+export type DueTimer = StoredTimer;
 
 /** What a handler may ask of the batch besides its transaction. */
 export interface FireContext {

@@ -10,41 +10,19 @@
  * Like the timer runner, it knows nothing of the database: the store implements
  * {@link DeliveryStore} (src/store/webhooks-repo.ts `createDeliveryStore`).
  */
+import type {
+  ClaimedWebhookDelivery,
+  SubscriptionHealth,
+  WebhookAttemptResult,
+} from '../service/index.ts';
 import type { JobsMetrics } from './metrics.ts';
 import { signWebhook } from './webhook-signing.ts';
 
-/** A delivery claimed for sending. */
-export interface ClaimedDelivery {
-  id: string;
-  subscriptionId: string;
-  url: string;
-  secret: string;
-  eventId: string;
-  eventType: string;
-  leadId: string | null;
-  payload: unknown;
-  eventCreatedAt: Date;
-  /** Attempts including this one. */
-  attempts: number;
-  firstAttemptAt: Date;
-}
-
-export interface AttemptResult {
-  at: Date;
-  ok: boolean;
-  statusCode?: number | null;
-  error?: string | null;
-  latencyMs: number;
-  /** For a failure: when to try again, or null when the delivery is dead. */
-  retryAt?: Date | null;
-}
-
-export interface SubscriptionHealth {
-  subscriptionId: string;
-  active: boolean;
-  failingSince: Date | null;
-  consecutiveDead: number;
-}
+/** A delivery claimed for sending (the store's shape). */
+export type ClaimedDelivery = ClaimedWebhookDelivery;
+/** What one attempt came to. */
+export type AttemptResult = WebhookAttemptResult;
+export type { SubscriptionHealth };
 
 /** The store side of the dispatcher. */
 export interface DeliveryStore {

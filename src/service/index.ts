@@ -107,3 +107,12 @@ export type { Page } from './pages.ts';
 
 // Access control and the audit log (roles, tokens, users, sessions): the API's auth hook and the CLI.
 export * from './access/index.ts';
+
+// What the jobs runners (src/jobs) are handed by the store at wiring time: the shapes of a due
+// timer and of a webhook delivery, declared once in the store.
+export type { StoredTimer } from '../store/timers-repo.ts';
+export type {
+  ClaimedWebhookDelivery,
+  SubscriptionHealth,
+  WebhookAttemptResult,
+} from '../store/webhooks-repo.ts';

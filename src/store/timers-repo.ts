@@ -1,8 +1,8 @@
 /**
  * Durable timers: rows of `timers`, written in the caller's transaction, swept by every instance
  * with `SELECT … FOR UPDATE SKIP LOCKED` in due order. `createTimerStore` gives the timer runner
- * (src/jobs/timer-runner.ts) what it needs; the shapes match its `TimerStore` and `DueTimer`
- * without importing it (the store never reaches up into jobs).
+ * (src/jobs/timer-runner.ts) what it needs: the runner's `DueTimer` is this module's `StoredTimer`,
+ * which jobs reach through the service's entry (the store never reaches up into jobs).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LifecycleDatabase, LifecycleDb } from './schema-lifecycle.ts';

@@ -1,6 +1,7 @@
 /**
  * Webhook subscriptions and their deliveries. `createDeliveryStore` gives the webhook dispatcher
- * (src/jobs/webhook-dispatcher.ts) what it needs, matching its `DeliveryStore` without importing it.
+ * (src/jobs/webhook-dispatcher.ts) what it needs; the delivery shapes are declared here once and
+ * reach jobs through the service's entry.
  * Input is checked by the service (src/service/webhooks-input.ts) before it reaches here.
  */
 import { sql, type Kysely } from 'kysely';

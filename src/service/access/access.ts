@@ -17,7 +17,7 @@ import { sqlState } from '../../store/db-errors.ts';
 import { invalid, notFound, ServiceError } from '../errors.ts';
 import { AccessError, actorRef, type Actor } from './actor.ts';
 import { appendAudit } from './audit.ts';
-import { sha256Hex } from './canonical-json.ts';
+import { sha256Hex } from '../canonical-json.ts';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { checkTeam, parseRole, ROLES, type Role } from './roles.ts';
 import {

@@ -17,7 +17,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccessDatabase, AuditLogTable } from '../../store/schema-access.ts';
 import type { Actor, ActorKind } from './actor.ts';
-import { canonicalJson, sha256Hex } from './canonical-json.ts';
+import { canonicalJson, sha256Hex } from '../canonical-json.ts';
 
 type Db = Kysely<AccessDatabase>;
 

@@ -8,7 +8,7 @@
  * lookup key (a unique index), so no per-token salt: the secret's own entropy does that job.
  */
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from './canonical-json.ts';
+import { sha256Hex } from '../canonical-json.ts';
 
 /** What every token starts with: `lr_` for leadrouter, `live_` for a production credential. */
 export const TOKEN_PREFIX = 'lr_live_';
