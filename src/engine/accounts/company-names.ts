@@ -2,7 +2,7 @@
  * Company names normalised for comparison: case, diacritics, punctuation, "&", a leading "the"
  * and trailing legal forms ("Inc.", "GmbH & Co. KG", "sp. z o.o.") do not tell two companies apart.
  */
-import { LEGAL_FIRST, LEGAL_SUFFIXES, stripLegalForms } from './legal-forms.ts';
+import { LEGAL_FIRST, mayEndLegalForm, stripLegalForms } from './legal-forms.ts';
 
 /** Letters NFKD does not decompose into a base letter plus a mark. */
 const FOLDED_LETTERS: Readonly<Record<string, string>> = {
@@ -23,8 +23,9 @@ const FOLDED_LETTERS: Readonly<Record<string, string>> = {
  * johnson". Lower-cases; removes diacritics, apostrophes and dots (so "S.A." and "SA" agree);
  * turns other punctuation into spaces; writes "&" and "+" as "and"; drops a leading or trailing
  * "the" and trailing legal forms (inc, llc, ltd, gmbh, ag, sa, sarl, bv, plc, corp, co, pty,
- * sdn bhd, sp z oo, …), repeatedly ("GmbH & Co. KG"), but never the last remaining word, so
- * "The Limited" stays "limited". Returns undefined for non-strings and names with no letters or
+ * sdn bhd, sp z oo, …; legal-form-table.ts), repeatedly ("GmbH & Co. KG"), long ones also when
+ * misspelt ("Acme Corporaton" → "acme"; see legal-forms.ts), but never the last remaining word,
+ * so "The Limited" stays "limited". Returns undefined for non-strings and names with no letters or
  * digits.
  */
 export function normalizeCompanyName(value: unknown): string | undefined {
@@ -92,8 +93,8 @@ function normalizeAsciiName(value: string): string | undefined {
     // (the forms of one or two letters are left to the general path, with its phrases).
     const space = s.lastIndexOf(' ');
     if (space < 0) return s;
-    // A last word longer than two that no legal form, "the" or "and" starts like: kept as is,
-    // without cutting it out to look it up.
+    // A last word longer than two that no legal form, "the" or "and" starts like (a misspelt
+    // form keeps its first letter): kept as is, without cutting it out to look it up.
     if (n - space > 3 && LEGAL_FIRST[s.charCodeAt(space + 1)] === 0 && !s.startsWith('the '))
       return s;
     const last = s.slice(space + 1);
@@ -101,7 +102,7 @@ function normalizeAsciiName(value: string): string | undefined {
       last.length > 2 &&
       last !== 'the' &&
       last !== 'and' &&
-      !LEGAL_SUFFIXES.has(last) &&
+      !mayEndLegalForm(last) &&
       !s.startsWith('the ')
     )
       return s;
