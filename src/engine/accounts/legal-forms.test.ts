@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../types.ts';
 import { buildAccountIndex, normalizeCompanyName } from './index.ts';
+import { ABBREVIATIONS } from './abbreviations.ts';
 import { EXACT_LEGAL_FORMS, LONG_LEGAL_FORMS } from './legal-form-table.ts';
 import { withinEdits } from './legal-forms.ts';
 
@@ -72,6 +73,32 @@ describe('misspelt legal forms', () => {
     expect(normalizeCompanyName('Acme Limtd')).toBe('acme limtd');
     expect(normalizeCompanyName('Acme Corprtion')).toBe('acme');
     expect(normalizeCompanyName('Acme Crprtion')).toBe('acme crprtion');
+  });
+});
+
+describe('abbreviations', () => {
+  it.each([
+    ['Pacific Mfg. Svcs.', 'pacific manufacturing services'],
+    ['Northwind Intl Corp', 'northwind international'],
+    ["Int'l Widgets", 'international widgets'],
+    ['Wayne Bros Construction', 'wayne brothers construction'],
+    ['STARK MGMT GROUP', 'stark management group'],
+    ['First Natl Bank', 'first national bank'],
+  ])('writes out the abbreviations of %j as %j', (input, expected) => {
+    expect(normalizeCompanyName(input)).toBe(expected);
+  });
+
+  it('matches an abbreviated name to the account that spells it out, and the reverse', () => {
+    const idx = buildAccountIndex([
+      { id: 'pacific', name: 'Pacific Manufacturing Services LLC' },
+      { id: 'northwind', name: 'Northwind Intl' },
+    ]);
+    expect(idx.match(freeMail('Pacific Mfg Svcs'))?.account.id).toBe('pacific');
+    expect(idx.match(freeMail('Northwind International Inc'))?.account.id).toBe('northwind');
+  });
+
+  it('leaves words that only start like an abbreviation alone', () => {
+    expect(normalizeCompanyName('Intlx Mfgs Grps')).toBe('intlx mfgs grps');
   });
 });
 
@@ -149,7 +176,11 @@ describe('properties of legal forms', () => {
     const short = EXACT_LEGAL_FORMS.filter((form) => form.length >= 3);
     fc.assert(
       fc.property(baseName, fc.constantFrom(...short).chain(typoOf), (name, misspelt) => {
-        fc.pre(!EXACT_LEGAL_FORMS.includes(misspelt) && !LONG_LEGAL_FORMS.includes(misspelt));
+        fc.pre(
+          !EXACT_LEGAL_FORMS.includes(misspelt) &&
+            !LONG_LEGAL_FORMS.includes(misspelt) &&
+            !ABBREVIATIONS.has(misspelt),
+        );
         const normalized = normalizeCompanyName(`${name} ${misspelt}`) ?? '';
         expect(normalized.endsWith(` ${misspelt}`)).toBe(true);
       }),
