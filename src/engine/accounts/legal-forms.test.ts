@@ -102,7 +102,40 @@ describe('abbreviations', () => {
   });
 });
 
+/** Textbook optimal-string-alignment distance (the full table), as an oracle. */
+function textbookOsa(a: string, b: string): number {
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    d.push([]);
+    for (let j = 0; j <= b.length; j++) {
+      if (i === 0 || j === 0) {
+        d[i]![j] = i + j;
+        continue;
+      }
+      let best = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
 describe('withinEdits', () => {
+  it('agrees with the textbook distance table for limits 0, 1 and 2', () => {
+    const word = fc.string({ unit: fc.constantFrom(...'abc'), maxLength: 9 });
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 2 }), (a, b, limit) => {
+        expect(withinEdits(a, b, limit)).toBe(textbookOsa(a, b) <= limit);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('counts an adjacent swap as one edit', () => {
     expect(withinEdits('compnay', 'company', 1)).toBe(true);
     expect(withinEdits('cmopnay', 'company', 1)).toBe(false);

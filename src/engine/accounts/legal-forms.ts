@@ -35,18 +35,44 @@ const ENDING_WORDS: ReadonlySet<string> = new Set([
   ...LEGAL_FORM_PHRASES.map((phrase) => phrase[phrase.length - 1] as string),
 ]);
 
+/** Long form words sharing a first letter, with the set of letters of each as a bit mask. */
+interface FuzzyGroup {
+  words: readonly string[];
+  masks: Int32Array;
+}
+
 /** Long words, grouped by their first (ASCII) letter, so a check compares only a handful. */
-function groupByFirstLetter(words: Iterable<string>): ReadonlyArray<readonly string[]> {
-  const groups: string[][] = Array.from({ length: 128 }, () => []);
+function groupByFirstLetter(words: Iterable<string>): readonly FuzzyGroup[] {
+  const lists: string[][] = Array.from({ length: 128 }, () => []);
   for (const word of new Set(words)) {
-    if (word.length >= MIN_FUZZY_FORM_LENGTH) groups[word.charCodeAt(0)]?.push(word);
+    if (word.length >= MIN_FUZZY_FORM_LENGTH) lists[word.charCodeAt(0)]?.push(word);
   }
-  return groups;
+  return lists.map((list) => ({ words: list, masks: Int32Array.from(list, letterMask) }));
 }
 /** Long single forms, recognised misspelt. */
 const FUZZY_SINGLE = groupByFirstLetter(LONG_LEGAL_FORMS);
 /** Long words a legal form may end with, recognised misspelt. */
 const FUZZY_ENDING = groupByFirstLetter(ENDING_WORDS);
+
+/**
+ * The letters a–z of `word` as bits 0–25, anything else as bit 26. A word within `k` typos of a
+ * form has at most `k` letters the form lacks: one AND rules out most pairs before they are read.
+ */
+function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) {
+    const letter = word.charCodeAt(i) - 0x61;
+    mask |= letter >= 0 && letter < 26 ? 1 << letter : 1 << 26;
+  }
+  return mask;
+}
+
+/** The number of bits set in `x`. */
+function countBits(x: number): number {
+  let count = 0;
+  for (; x !== 0; x &= x - 1) count++;
+  return count;
+}
 
 /** 1 for the first letter of a legal form (also of the last word of a phrase), "the" or "and". */
 export const LEGAL_FIRST = (() => {
@@ -55,8 +81,17 @@ export const LEGAL_FIRST = (() => {
   return first;
 })();
 
-/** Legal forms written as several words, longest first so that the longest form is dropped. */
-const PHRASES = [...LEGAL_FORM_PHRASES].sort((a, b) => b.length - a.length);
+/**
+ * Legal forms written as several words, grouped by the first letter of their last word (which a
+ * typo keeps), each group longest first so that the longest form is dropped.
+ */
+const PHRASES_BY_LAST_FIRST: ReadonlyArray<ReadonlyArray<readonly string[]>> = (() => {
+  const groups: Array<Array<readonly string[]>> = Array.from({ length: 128 }, () => []);
+  const longestFirst = [...LEGAL_FORM_PHRASES].sort((a, b) => b.length - a.length);
+  for (const phrase of longestFirst)
+    groups[(phrase[phrase.length - 1] as string).charCodeAt(0)]?.push(phrase);
+  return groups;
+})();
 
 /**
  * Drops trailing legal forms, "the" and "and" from `tokens` (normalised words), never the last
@@ -99,14 +134,26 @@ function isSingleLegalForm(word: string): boolean {
 }
 
 /** Whether `word` is a misspelling of one of the long words in `groups`. */
-function isFuzzyIn(word: string, groups: ReadonlyArray<readonly string[]>): boolean {
+function isFuzzyIn(word: string, groups: readonly FuzzyGroup[]): boolean {
   const first = word.charCodeAt(0);
-  if (first >= 128 || word.length < MIN_FUZZY_FORM_LENGTH - 1) return false;
-  const group = groups[first] as readonly string[];
-  for (let i = 0; i < group.length; i++) {
-    if (isMisspeltForm(word, group[i] as string)) return true;
+  const n = word.length;
+  if (first >= 128 || n < MIN_FUZZY_FORM_LENGTH - 1) return false;
+  const { words, masks } = groups[first] as FuzzyGroup;
+  if (words.length === 0) return false;
+  let mask = -1;
+  for (let i = 0; i < words.length; i++) {
+    const form = words[i] as string;
+    const typos = typosAllowed(form);
+    if (n - form.length > typos || form.length - n > typos) continue;
+    if (mask === -1) mask = letterMask(word);
+    if (countBits(mask & ~(masks[i] as number)) > typos) continue;
+    if (isMisspeltForm(word, form)) return true;
   }
   return false;
+}
+
+function typosAllowed(form: string): number {
+  return form.length >= TWO_TYPO_FORM_LENGTH ? 2 : 1;
 }
 
 /**
@@ -120,14 +167,15 @@ export function spellsFormWord(word: string, form: string): boolean {
 
 function isMisspeltForm(word: string, form: string): boolean {
   if (word.charCodeAt(0) !== form.charCodeAt(0)) return false;
-  const typos = form.length >= TWO_TYPO_FORM_LENGTH ? 2 : 1;
-  return withinEdits(word, form, typos) && !NOT_LEGAL_FORMS.has(word);
+  return withinEdits(word, form, typosAllowed(form)) && !NOT_LEGAL_FORMS.has(word);
 }
 
 /** The length of the legal-form phrase `tokens` ends with (leaving a word before it), or 0. */
 function trailingPhrase(tokens: readonly string[]): number {
   const n = tokens.length;
-  for (const phrase of PHRASES) {
+  const first = (tokens[n - 1] as string).charCodeAt(0);
+  if (first >= 128) return 0;
+  for (const phrase of PHRASES_BY_LAST_FIRST[first] as ReadonlyArray<readonly string[]>) {
     const k = phrase.length;
     if (k >= n) continue;
     let i = k - 1;
@@ -137,46 +185,36 @@ function trailingPhrase(tokens: readonly string[]): number {
   return 0;
 }
 
-/** Longest form the edit distance is computed against; longer ones are never typo-matched. */
-const MAX_FORM_LENGTH = 47;
-/** Three rows of the distance table, reused: checking a word allocates nothing. */
-const ROWS = new Int32Array(3 * (MAX_FORM_LENGTH + 1));
-
 /**
  * Whether the optimal-string-alignment distance between `a` and `b` (insertions, deletions,
- * substitutions and adjacent transpositions, each 1) is at most `limit`: the textbook table, row
- * by row, given up as soon as a whole row exceeds `limit`.
+ * substitutions and swaps of two adjacent letters, each one edit) is at most `limit`. Equal
+ * leading letters never need an edit, so they are skipped; at the first difference each of the
+ * four edits is tried with one edit fewer. With the limits used here (1 or 2) that is a few
+ * linear scans, without the distance table or any allocation: this runs on names' last words.
  */
 export function withinEdits(a: string, b: string, limit: number): boolean {
+  return within(a, 0, b, 0, limit);
+}
+
+function within(a: string, i: number, b: string, j: number, limit: number): boolean {
   const n = a.length;
   const m = b.length;
-  if (Math.abs(n - m) > limit || m > MAX_FORM_LENGTH) return false;
-  const width = MAX_FORM_LENGTH + 1;
-  let before = 0; // row i − 2
-  let previous = width; // row i − 1
-  let current = 2 * width; // row i
-  for (let j = 0; j <= m; j++) ROWS[previous + j] = j;
-  for (let i = 1; i <= n; i++) {
-    const ca = a.charCodeAt(i - 1);
-    ROWS[current] = i;
-    let rowMin = i;
-    for (let j = 1; j <= m; j++) {
-      const cb = b.charCodeAt(j - 1);
-      let d = Math.min(
-        (ROWS[previous + j] as number) + 1,
-        (ROWS[current + j - 1] as number) + 1,
-        (ROWS[previous + j - 1] as number) + (ca === cb ? 0 : 1),
-      );
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb)
-        d = Math.min(d, (ROWS[before + j - 2] as number) + 1);
-      ROWS[current + j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > limit) return false;
-    const spare = before;
-    before = previous;
-    previous = current;
-    current = spare;
+  while (i < n && j < m && a.charCodeAt(i) === b.charCodeAt(j)) {
+    i++;
+    j++;
   }
-  return (ROWS[previous + m] as number) <= limit;
+  const restA = n - i;
+  const restB = m - j;
+  if (restA === 0 || restB === 0) return restA + restB <= limit;
+  if (limit === 0 || restA - restB > limit || restB - restA > limit) return false;
+  return (
+    within(a, i + 1, b, j + 1, limit - 1) ||
+    within(a, i + 1, b, j, limit - 1) ||
+    within(a, i, b, j + 1, limit - 1) ||
+    (restA >= 2 &&
+      restB >= 2 &&
+      a.charCodeAt(i) === b.charCodeAt(j + 1) &&
+      a.charCodeAt(i + 1) === b.charCodeAt(j) &&
+      within(a, i + 2, b, j + 2, limit - 1))
+  );
 }
