@@ -107,7 +107,7 @@ export function stripLegalForms(tokens: string[]): void {
       tokens.pop();
       continue;
     }
-    // Most names end in a word no form ends with: one table lookup rules them out.
+    // Most names end in a word no form ends with: a set lookup and a few letter masks say so.
     if (last.length > 2 && !mayEndLegalForm(last)) break;
     const phrase = trailingPhrase(tokens);
     if (phrase > 0) {
