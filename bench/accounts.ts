@@ -4,6 +4,7 @@
  * misses. Prints a table per lookup kind, then one JSON line.
  *
  *   node --import tsx bench/accounts.ts
+ *   BENCH_ACCOUNTS=10000 BENCH_LOOKUPS=50000 node --import tsx bench/accounts.ts   # quick check
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -11,9 +12,15 @@ import { faker } from '@faker-js/faker';
 import { buildAccountIndex, normalizeCompanyName } from '../src/engine/index.ts';
 import type { Account, AccountMatchMethod } from '../src/engine/types.ts';
 
-const ACCOUNTS = 100_000;
-const LOOKUPS = 200_000;
-const WARMUP = 20_000;
+/** Sizes; BENCH_ACCOUNTS and BENCH_LOOKUPS shrink them for a quick check on a busy machine. */
+const ACCOUNTS = sizeFromEnv('BENCH_ACCOUNTS', 100_000);
+const LOOKUPS = sizeFromEnv('BENCH_LOOKUPS', 200_000);
+const WARMUP = Math.min(20_000, LOOKUPS);
+
+function sizeFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
 
 type Kind = 'email_domain' | 'website_domain' | 'company_name' | 'company_name_fuzzy' | 'miss';
 /** Share of each kind in the lookup mix. */

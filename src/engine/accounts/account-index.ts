@@ -31,7 +31,7 @@
  *   creates a string per variant;
  * - a rare-token index: names sharing a whole word that at most 24 names contain
  *   (RARE_TOKEN_MAX_NAMES), which catches longer names with several typos or an extra word
- *   ("acme holdings intl").
+ *   ("acme holdings uk").
  * Both give a few dozen candidates at most; only those are scored. A name two or more edits away
  * that shares no rare word is not found: the price of answering in microseconds.
  *

@@ -2,7 +2,8 @@
  * Company names normalised for comparison: case, diacritics, punctuation, "&", a leading "the"
  * and trailing legal forms ("Inc.", "GmbH & Co. KG", "sp. z o.o.") do not tell two companies apart.
  */
-import { LEGAL_FIRST, LEGAL_SUFFIXES, stripLegalForms } from './legal-forms.ts';
+import { expandAbbreviations, mayBeAbbreviation, stepWordHash } from './abbreviations.ts';
+import { LEGAL_FIRST, mayEndLegalForm, stripLegalForms } from './legal-forms.ts';
 
 /** Letters NFKD does not decompose into a base letter plus a mark. */
 const FOLDED_LETTERS: Readonly<Record<string, string>> = {
@@ -23,8 +24,10 @@ const FOLDED_LETTERS: Readonly<Record<string, string>> = {
  * johnson". Lower-cases; removes diacritics, apostrophes and dots (so "S.A." and "SA" agree);
  * turns other punctuation into spaces; writes "&" and "+" as "and"; drops a leading or trailing
  * "the" and trailing legal forms (inc, llc, ltd, gmbh, ag, sa, sarl, bv, plc, corp, co, pty,
- * sdn bhd, sp z oo, …), repeatedly ("GmbH & Co. KG"), but never the last remaining word, so
- * "The Limited" stays "limited". Returns undefined for non-strings and names with no letters or
+ * sdn bhd, sp z oo, …; legal-form-table.ts), repeatedly ("GmbH & Co. KG"), long ones also when
+ * misspelt ("Acme Corporaton" → "acme"; see legal-forms.ts), but never the last remaining word,
+ * so "The Limited" stays "limited". Writes out common abbreviations ("Intl" → "international",
+ * "Mfg" → "manufacturing", "Svcs" → "services"; abbreviations.ts). Returns undefined for non-strings and names with no letters or
  * digits.
  */
 export function normalizeCompanyName(value: unknown): string | undefined {
@@ -40,6 +43,7 @@ export function normalizeCompanyName(value: unknown): string | undefined {
     .replace(/[&+]/g, ' and ');
   const tokens = folded.split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
   if (tokens.length === 0) return undefined;
+  expandAbbreviations(tokens);
   if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
   stripLegalForms(tokens);
   return tokens.join(' ');
@@ -77,23 +81,36 @@ function normalizeAsciiName(value: string): string | undefined {
   // Plain: words of letters and digits separated by single spaces, as most names are.
   let plain = n > 0;
   let previous = 0x20;
+  // The word being read: its hash and length, to spot abbreviations without slicing it.
+  let wordHash = 0;
+  let wordLength = 0;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
     if (c > 0x7f) return NOT_ASCII;
     const kind = NAME_CHAR[c] as number;
     if (kind === 2) upper = true;
+    if (kind === 1 || kind === 2) {
+      wordHash = stepWordHash(wordHash, c);
+      wordLength++;
+    } else {
+      // A word that may be an abbreviation ("Intl") is written out by the general path.
+      if (mayBeAbbreviation(wordHash, wordLength)) plain = false;
+      wordHash = 0;
+      wordLength = 0;
+    }
     if (kind === 0 && (c !== 0x20 || previous === 0x20)) plain = false;
     else if (kind > 2) plain = false;
     previous = c;
   }
+  if (mayBeAbbreviation(wordHash, wordLength)) plain = false;
   const s = upper ? value.toLowerCase() : value;
   if (plain && previous !== 0x20) {
     // Nothing to remove unless the name starts with "the" or ends in a legal form, "the" or "and"
     // (the forms of one or two letters are left to the general path, with its phrases).
     const space = s.lastIndexOf(' ');
     if (space < 0) return s;
-    // A last word longer than two that no legal form, "the" or "and" starts like: kept as is,
-    // without cutting it out to look it up.
+    // A last word longer than two that no legal form, "the" or "and" starts like (a misspelt
+    // form keeps its first letter): kept as is, without cutting it out to look it up.
     if (n - space > 3 && LEGAL_FIRST[s.charCodeAt(space + 1)] === 0 && !s.startsWith('the '))
       return s;
     const last = s.slice(space + 1);
@@ -101,7 +118,7 @@ function normalizeAsciiName(value: string): string | undefined {
       last.length > 2 &&
       last !== 'the' &&
       last !== 'and' &&
-      !LEGAL_SUFFIXES.has(last) &&
+      !mayEndLegalForm(last) &&
       !s.startsWith('the ')
     )
       return s;
@@ -147,6 +164,7 @@ function normalizeAsciiName(value: string): string | undefined {
     tokens.push(word);
   }
   if (tokens.length === 0) return undefined;
+  if (expandAbbreviations(tokens)) contiguous = false;
   const count = tokens.length;
   let first = 0;
   if (count > 1 && tokens[0] === 'the') {
