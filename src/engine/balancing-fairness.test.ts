@@ -117,6 +117,26 @@ describe('fair_share across periods', () => {
   });
 });
 
+describe('stored states', () => {
+  it('continues a fair_share row written before shares carried over, as the database returns it', () => {
+    // JSON turns NaN into null; rows written by earlier versions have the same fields.
+    const row = JSON.parse(
+      '{"cursor":-1,"ownerIds":["A","B","C"],"currentWeights":[],"virtualShares":[3,null,1],"period":"2026-W47","assigned":4}',
+    ) as PoolState;
+    const r = pickMember({
+      strategy: 'fair_share',
+      members: membersOf(1, 1, 1),
+      eligible: [true, true, true],
+      state: row,
+      ownerState: new Map(),
+      period: '2026-W48',
+    })!;
+    // Carried: A at the top (1), C one lead behind (0), B new to the pool: joins at C's level.
+    expect(r.index).toBe(1);
+    expect(r.state.virtualShares).toEqual([1, 1, 0]);
+  });
+});
+
 describe('ties', () => {
   const load = (open: number, lastAssignedAt: number | null): OwnerState => ({
     open,
