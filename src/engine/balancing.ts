@@ -301,8 +301,7 @@ function pickLeastLoaded(
   let index = -1;
   for (;;) {
     let best = -1;
-    for (let k = 0; k < n; k++) {
-      const i = (from + k) % n;
+    for (let k = 0, i = from; k < n; k++, i = i + 1 === n ? 0 : i + 1) {
       if (tried[i] === 1) continue;
       if (best < 0 || before(loads[i]!, lasts[i]!, loads[best]!, lasts[best]!)) best = i;
     }
@@ -392,8 +391,7 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
   const from = rotationStart(state.cursor, n);
   // Visited in rotation order after the last pick, so that an exact tie on share and waiting
   // time goes to the next in rotation, never always to the first member.
-  for (let k = 0; k < n; k++) {
-    const i = (from + k) % n;
+  for (let k = 0, i = from; k < n; k++, i = i + 1 === n ? 0 : i + 1) {
     // An unavailable member's share stays as it was.
     if (!ok.has(i)) continue;
     totalWeight += members[i]!.weight;
@@ -429,11 +427,14 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
         bestLast = lastAssigned(input, index);
         bestLastRead = true;
       }
-      const last = lastAssigned(input, i);
-      if (!Number.isNaN(bestLast) && (Number.isNaN(last) || last < bestLast)) {
-        best = value;
-        index = i;
-        bestLast = last;
+      // Nobody waited longer than someone never assigned: no need to read this one.
+      if (!Number.isNaN(bestLast)) {
+        const last = lastAssigned(input, i);
+        if (Number.isNaN(last) || last < bestLast) {
+          best = value;
+          index = i;
+          bestLast = last;
+        }
       }
     }
   }
