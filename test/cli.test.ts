@@ -107,6 +107,49 @@ describe('leadrouter simulate', () => {
   });
 });
 
+describe('leadrouter simulate with a close model', () => {
+  it('closes the demo leads as the model says, names it, and balances the weekly fair_share pool', async () => {
+    const { code, stdout } = await leadrouter(
+      'simulate',
+      ...demo,
+      '--leads',
+      'examples/leads.csv',
+      '--map',
+      'examples/leads-mapping.yaml',
+      '--close-model',
+      'converted:0.35@2d,disqualified:0.55@4d',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.closing.model).toBe(
+      '35% converted after 2d, 55% disqualified after 4d, 10% stay open, seed 1',
+    );
+    expect(summary.closing.closed).toBeGreaterThan(0);
+    // Eleven leads over four weeks to eight members: everyone gets one or two.
+    expect(summary.pools.central).toMatchObject({ total: 11, min: 1, max: 2 });
+    const gtx = summary.pools.gtx.entitlement;
+    expect(gtx.members).toHaveLength(summary.pools.gtx.owners);
+    expect(gtx.largestDeviation).toBeLessThan(0.01);
+  });
+
+  it('rejects a malformed close model, naming the flag and what is allowed, and routes nothing', async () => {
+    const { code, stdout, stderr } = await leadrouter(
+      'simulate',
+      ...demo,
+      '--leads',
+      'examples/leads.csv',
+      '--close-model',
+      'won:0.3@2d',
+    );
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      '--close-model: "won" is not a closing status: use converted, disqualified, closed',
+    );
+  });
+});
+
 describe('leadrouter policy', () => {
   it('validates the demo policy against the demo owners without errors', async () => {
     const { code, stdout } = await leadrouter(

@@ -17,6 +17,30 @@
  * - cli imports any layer but the store; cli/serve.ts, which wires the server, opens the store too.
  * - web/ (the dashboard to come) imports nothing from src/: it talks to /v1 over HTTP.
  */
-export { simulateLeads, type SimulateOptions, type SimulationResult } from './simulate.ts';
-export { summarizeDistribution, type DistributionSummary } from './distribution.ts';
+export {
+  simulateLeads,
+  type ClosingSummary,
+  type PoolDistribution,
+  type SimulateOptions,
+  type SimulationResult,
+} from './simulate.ts';
+export {
+  summarizeDistribution,
+  summarizeEntitlement,
+  type DistributionSummary,
+  type EntitledShare,
+  type EntitlementSummary,
+  type MemberOpportunity,
+} from './distribution.ts';
+export { availableTimeOf } from './available-time.ts';
+export {
+  closeAfterModel,
+  closeTimeOf,
+  describeCloseModel,
+  NEVER_CLOSE,
+  parseCloseModel,
+  parseDelay,
+  type CloseModel,
+  type CloseTerm,
+} from './close-model.ts';
 export { diffPolicies, type PolicyChange } from './policy-diff.ts';

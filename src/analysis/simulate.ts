@@ -15,8 +15,16 @@ import {
   type EpochMs,
   type Lead,
   type MutableRoutingState,
+  releaseOpenLead,
 } from '../engine/index.ts';
-import { summarizeDistribution, type DistributionSummary } from './distribution.ts';
+import { availableTimeOf } from './available-time.ts';
+import { closeTimeOf, describeCloseModel, NEVER_CLOSE, type CloseModel } from './close-model.ts';
+import {
+  summarizeDistribution,
+  summarizeEntitlement,
+  type DistributionSummary,
+  type EntitlementSummary,
+} from './distribution.ts';
 
 export interface SimulateOptions {
   directory: Directory;
@@ -29,6 +37,28 @@ export interface SimulateOptions {
   /** Called for every decision, in order (e.g. to write decisions.jsonl or tick a progress bar). */
   onDecision?: (lead: Lead, decision: Decision, index: number) => void;
   state?: MutableRoutingState;
+  /**
+   * When assigned leads close, releasing their owner's open load at that simulated time (default:
+   * never, as before). See close-model.ts.
+   */
+  closeModel?: CloseModel;
+  /** Reads a lead's `closed_at` for a close model that reads the input (the formats layer's parser). */
+  parseTime?: (value: unknown) => EpochMs | undefined;
+}
+
+/** A pool's balance: raw counts, and shares against weight and available time. */
+export interface PoolDistribution extends DistributionSummary {
+  entitlement: EntitlementSummary;
+}
+
+/** How leads closed during the simulation. */
+export interface ClosingSummary {
+  /** The close model in words. */
+  model: string;
+  /** Leads whose close fell within the simulated span, releasing their owner's load. */
+  closed: number;
+  /** Assigned leads still open after the last lead. */
+  openAtEnd: number;
 }
 
 export interface SimulationResult {
@@ -39,7 +69,10 @@ export interface SimulationResult {
   byPool: Map<string, Map<string, number>>;
   byQueue: Map<string, number>;
   distribution: DistributionSummary;
-  pools: Record<string, DistributionSummary>;
+  pools: Record<string, PoolDistribution>;
+  closing: ClosingSummary;
+  /** First and last lead times: the span available time is measured over. */
+  span: { from: EpochMs; to: EpochMs };
   elapsedMs?: number;
 }
 
@@ -59,9 +92,22 @@ export function simulateLeads(
   let lastNow = options.defaultNow;
   // Earlier owners by email matter only to a policy with a sticky target.
   const sticky = policy.usesSticky;
+  const model = options.closeModel ?? NEVER_CLOSE;
+  const parseTime = options.parseTime ?? ((v: unknown) => (typeof v === 'number' ? v : undefined));
+  const closes = new CloseQueue();
+  let closed = 0;
+  let openAtEnd = 0;
+  let first: EpochMs | undefined;
   for (const lead of leads) {
     const now = options.timestampOf(lead) ?? lastNow;
     lastNow = now;
+    first ??= now;
+    // Leads that closed by now give their owners' load back before this one is routed.
+    for (let c = closes.popUntil(now); c !== undefined; c = closes.popUntil(now)) {
+      const owner = state.owners.get(c);
+      if (owner) state.owners.set(c, releaseOpenLead(owner));
+      closed++;
+    }
     const { decision, changes } = routeLead(policy, lead, {
       directory: options.directory,
       accounts: options.accounts,
@@ -81,6 +127,9 @@ export function simulateLeads(
       }
       const email = sticky ? normalizeEmail(lead.email) : undefined;
       if (email) state.ownerByEmail.set(email, decision.ownerId);
+      const closesAt = closeTimeOf(model, lead, count, now, parseTime);
+      if (closesAt === undefined) openAtEnd++;
+      else closes.push(closesAt, decision.ownerId);
     } else if (decision.queueId) {
       increment(byQueue, decision.queueId);
     }
@@ -92,11 +141,36 @@ export function simulateLeads(
   for (const id of policy.ownerIds())
     if (options.directory.owners.get(id)?.active) everyone.set(id, 0);
   for (const [id, n] of byOwner) everyone.set(id, n);
-  const pools: Record<string, DistributionSummary> = {};
+  const span = { from: first ?? options.defaultNow, to: lastNow };
+  // Available time is measured once per owner: owners sit in several pools.
+  const available = new Map<string, number>();
+  const availableMs = (id: string) => {
+    let t = available.get(id);
+    if (t === undefined)
+      available.set(
+        id,
+        (t = availableTimeOf(options.directory.owners.get(id), span.from, span.to)),
+      );
+    return t;
+  };
+  const pools: Record<string, PoolDistribution> = {};
   for (const [poolId, pool] of policy.pools) {
     const counts = pool.members.map((m) => byPool.get(poolId)?.get(m.ownerId) ?? 0);
-    if (counts.some((c) => c > 0)) pools[poolId] = summarizeDistribution(counts);
+    if (!counts.some((c) => c > 0)) continue;
+    pools[poolId] = {
+      ...summarizeDistribution(counts),
+      entitlement: summarizeEntitlement(
+        pool.members.map((m, i) => ({
+          ownerId: m.ownerId,
+          weight: m.weight,
+          count: counts[i]!,
+          availableMs: availableMs(m.ownerId),
+        })),
+      ),
+    };
   }
+  // Closes due after the last lead are outside the span: those leads were open at its end.
+  openAtEnd += closes.size;
   return {
     count,
     byOutcome,
@@ -106,7 +180,67 @@ export function simulateLeads(
     byQueue,
     distribution: summarizeDistribution([...everyone.values()]),
     pools,
+    closing: { model: describeCloseModel(model), closed, openAtEnd },
+    span,
   };
+}
+
+/** Pending closes, earliest first (a binary min-heap on time; ties in insertion order). */
+class CloseQueue {
+  private readonly at: number[] = [];
+  private readonly seq: number[] = [];
+  private readonly owner: string[] = [];
+  private next = 0;
+
+  get size(): number {
+    return this.at.length;
+  }
+
+  push(at: number, ownerId: string): void {
+    this.at.push(at);
+    this.seq.push(this.next++);
+    this.owner.push(ownerId);
+    let i = this.at.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  /** The owner of the earliest close at or before `now`, removed; undefined if none is due. */
+  popUntil(now: number): string | undefined {
+    if (this.at.length === 0 || this.at[0]! > now) return undefined;
+    const ownerId = this.owner[0]!;
+    const last = this.at.length - 1;
+    this.swap(0, last);
+    this.at.pop();
+    this.seq.pop();
+    this.owner.pop();
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.at.length && this.less(l, m)) m = l;
+      if (r < this.at.length && this.less(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+    return ownerId;
+  }
+
+  private less(a: number, b: number): boolean {
+    return this.at[a]! < this.at[b]! || (this.at[a] === this.at[b] && this.seq[a]! < this.seq[b]!);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.at[a], this.at[b]] = [this.at[b]!, this.at[a]!];
+    [this.seq[a], this.seq[b]] = [this.seq[b]!, this.seq[a]!];
+    [this.owner[a], this.owner[b]] = [this.owner[b]!, this.owner[a]!];
+  }
 }
 
 function increment(map: Map<string, number>, key: string): void {

@@ -5,7 +5,7 @@ import {
   type Decision,
   type PolicyIssue,
 } from '../engine/index.ts';
-import type { DistributionSummary, SimulationResult } from '../analysis/index.ts';
+import type { DistributionSummary, PoolDistribution, SimulationResult } from '../analysis/index.ts';
 
 export function formatIssues(file: string, issues: readonly PolicyIssue[]): string {
   return issues.map((i) => `${file}: ${i.severity}: ${formatIssue(i)}`).join('\n');
@@ -78,8 +78,30 @@ export function formatSimulation(r: SimulationResult): string {
   ];
   if (r.byQueue.size) lines.push('', 'Queued by queue', ...table(sorted(r.byQueue)));
   lines.push('', `Leads per owner (${fmtSummary(r.distribution)})`, ...table(sorted(r.byOwner)));
-  lines.push('', 'Leads per pool');
-  for (const [poolId, d] of Object.entries(r.pools))
+  lines.push(
+    '',
+    `Closing: ${r.closing.model}; ${r.closing.closed} closed within the span, ${r.closing.openAtEnd} open at the end`,
+  );
+  lines.push('', 'Leads per pool (entitled = share of weight × available hours)');
+  for (const [poolId, d] of Object.entries(r.pools)) {
     lines.push(`  ${poolId}: ${d.total} leads over ${d.owners} members; ${fmtSummary(d)}`);
+    lines.push(...fmtEntitlement(d));
+  }
   return lines.join('\n');
+}
+
+const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+
+/** Each member's leads and share against entitlement, and the pool's largest deviation. */
+function fmtEntitlement(d: PoolDistribution): string[] {
+  const e = d.entitlement;
+  const width = Math.max(0, ...e.members.map((m) => m.ownerId.length));
+  const rows = e.members.map(
+    (m) =>
+      `      ${m.ownerId.padEnd(width)}  ${String(m.count).padStart(5)}  ${(100 * m.share).toFixed(1).padStart(5)}%  ${m.availableHours.toFixed(0).padStart(5)} h  entitled ${(100 * m.entitledShare).toFixed(1).padStart(5)}%  ${pts(m.deviation).padStart(6)} pts`,
+  );
+  return [
+    `    largest deviation from entitlement: ${(100 * e.largestDeviation).toFixed(1)} pts (${e.largestDeviationOwner ?? '-'})`,
+    ...rows,
+  ];
 }

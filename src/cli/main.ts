@@ -6,8 +6,14 @@ import { createWriteStream } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { analyzePolicy, policyJsonSchema, routeLead, createRoutingState } from '../engine/index.ts';
-import { leadTimestamp } from '../formats/leads.ts';
-import { simulateLeads } from '../analysis/index.ts';
+import { leadTimestamp, parseLeadTime } from '../formats/leads.ts';
+import {
+  closeAfterModel,
+  NEVER_CLOSE,
+  parseCloseModel,
+  simulateLeads,
+  type CloseModel,
+} from '../analysis/index.ts';
 import { registerAccessCommands } from './access-commands.ts';
 import { formatDecision, formatIssues, formatSimulation } from './format.ts';
 import {
@@ -66,10 +72,19 @@ program
   .option('--out <file>', 'write every decision as JSON lines')
   .option('--now <time>', 'time for leads without created_at (default: now)')
   .option('--explain', 'include explanations in --out', false)
+  .option('--close-after <delay>', 'every assigned lead closes this long after (e.g. 3d, 4h)')
+  .option(
+    '--close-model <model>',
+    'how assigned leads close, e.g. converted:0.3@2d,disqualified:0.5@5d (the rest stay open), input (closed_at / status columns), input@2d, none',
+  )
+  .option('--seed <n>', 'seed of the close model draw (default 1)')
   .option('--json', 'print the summary as JSON', false)
   .action(
     (
       o: RoutingFiles & {
+        closeAfter?: string;
+        closeModel?: string;
+        seed?: string;
         leads: string;
         map?: string;
         out?: string;
@@ -78,6 +93,7 @@ program
         json: boolean;
       },
     ) => {
+      const closeModel = readCloseModel(o);
       const { policy, directory, accounts } = loadRoutingFiles(o);
       const leads = loadLeads(o.leads, o.map);
       const out = o.out ? createWriteStream(o.out) : undefined;
@@ -93,6 +109,8 @@ program
         defaultNow: parseNow(o.now) ?? Date.now(),
         explain: o.explain,
         timestampOf: leadTimestamp,
+        closeModel,
+        parseTime: parseLeadTime,
         onDecision: (lead, decision, i) => {
           out?.write(`${JSON.stringify({ lead: lead.id ?? i, ...decision })}\n`);
           if (bar && i % 5_000 === 0) bar.update(i);
@@ -120,6 +138,27 @@ program
       }
     },
   );
+
+/** The close model of `simulate`'s flags; a bad flag is an error naming it and what is allowed. */
+function readCloseModel(o: {
+  closeAfter?: string;
+  closeModel?: string;
+  seed?: string;
+}): CloseModel {
+  if (o.closeAfter !== undefined && o.closeModel !== undefined)
+    throw new Error('--close-after and --close-model: give one or the other');
+  const seed = o.seed === undefined ? 1 : Number(o.seed);
+  if (!Number.isInteger(seed)) throw new Error(`--seed: "${o.seed}" is not an integer`);
+  try {
+    if (o.closeAfter !== undefined) return { ...closeAfterModel(o.closeAfter), seed };
+    if (o.closeModel !== undefined) return parseCloseModel(o.closeModel, seed);
+  } catch (error) {
+    throw new Error(
+      `${o.closeAfter !== undefined ? '--close-after' : '--close-model'}: ${(error as Error).message}`,
+    );
+  }
+  return NEVER_CLOSE;
+}
 
 const policyCommand = program.command('policy').description('Work with policy documents');
 

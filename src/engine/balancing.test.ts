@@ -236,7 +236,7 @@ describe('pickMember', () => {
       lastAssignedAt,
     });
 
-    it('picks the fewest open leads, then the never-assigned, then the longest waiting, then member order', () => {
+    it('picks the fewest open leads, then the never-assigned, then the longest waiting, then rotation', () => {
       const pick = (
         states: Record<string, OwnerState | undefined>,
         eligible = [true, true, true, true],
@@ -251,7 +251,7 @@ describe('pickMember', () => {
           explain: true,
         })!.index;
       expect(pick({ A: load(3, 1), B: load(1, 9), C: load(2, 0), D: load(5, null) })).toBe(1);
-      expect(pick({ A: load(1, 5), B: load(1, null), C: load(1, 2), D: load(1, null) })).toBe(1); // B and D never assigned: B first in order
+      expect(pick({ A: load(1, 5), B: load(1, null), C: load(1, 2), D: load(1, null) })).toBe(1); // B and D never assigned: B first in rotation
       expect(pick({ A: load(1, 5), B: load(1, null), C: load(1, 2), D: undefined })).toBe(3); // no state = no open leads
       expect(pick({ A: load(1, 5), B: load(1, 3), C: load(1, 2), D: load(2, null) })).toBe(2);
       expect(
@@ -301,19 +301,20 @@ describe('pickMember', () => {
       expect(names(m, simulate('fair_share', m, all(2, 8)).picks)).toBe('ABBBABBB');
     });
 
-    it('starts a new period from zero', () => {
+    it('starts a new period from where the last one left the pack, forgiving a deficit beyond one lead', () => {
       const state = poolState({ virtualShares: { A: 1, B: 9, C: 9 }, period: '2026-W47' });
       const r = pick(state, abc, [true, true, true]);
       expect(r.index).toBe(0);
       expect(r.state.period).toBe('2026-W48');
-      expect(valuesOf(r.state, 'virtualShares')).toEqual({ A: 1, B: 0, C: 0 });
-      expect(r.figures).toMatchObject({ periodReset: true, targetShare: 0.333333333 });
+      // Carried: B and C at the top (1), A one lead behind (0) rather than eight; A takes this one.
+      expect(valuesOf(r.state, 'virtualShares')).toEqual({ A: 1, B: 1, C: 1 });
+      expect(r.figures).toMatchObject({ periodStarted: true, targetShare: 0.333333333 });
     });
 
     it('lets a newcomer join at the level of the pack instead of catching up', () => {
       const state = poolState({ virtualShares: { A: 10, B: 10, C: 10 }, period: '2026-W48' });
       const r = pick(state, membersOf(1, 1, 1, 1), [true, true, true, true]);
-      expect(r.index).toBe(0); // everyone at 10: member order
+      expect(r.index).toBe(0); // everyone at 10, nobody assigned yet: rotation from the start
       expect(r.figures).toMatchObject({ lifted: { D: { from: null, to: 10 } } });
       expect(valuesOf(r.state, 'virtualShares')).toEqual({ A: 11, B: 10, C: 10, D: 10 });
     });

@@ -1,12 +1,15 @@
 /**
  * Balancing: which eligible member of a pool gets the next lead. Pure and deterministic: the
- * pool's memory comes in as `PoolState` and a new one goes out; ties always go to member order.
+ * pool's memory comes in as `PoolState` and a new one goes out. No strategy's memory resets, and
+ * no tie always falls the same way: where the strategy's own measure ties, the member who has
+ * waited longest goes first, then the next one in rotation after the last pick (`cursor`).
  *
  * - round_robin: strict rotation after the cursor; a skipped member gets no make-up turn.
  * - weighted: smooth weighted round robin (nginx), so a 2:1 pool runs A B A, never A A A B B.
- * - least_loaded: fewest open leads, then least recently assigned.
- * - fair_share: per-period counts relative to weight, as a fair scheduler's virtual time, with
- *   newcomers and returning members calibrated to the pack so that they are not flooded.
+ * - least_loaded: fewest open leads, then least recently assigned, then rotation.
+ * - fair_share: counts relative to weight, as a fair scheduler's virtual time, carried from one
+ *   period to the next (each member's position relative to the pack, at most one step behind),
+ *   with newcomers and returning members calibrated to the pack so that they are not flooded.
  *
  * Pool members are assumed to have distinct owner ids (the compiler rejects duplicates) and
  * positive weights (the schema requires them).
@@ -291,11 +294,14 @@ function pickLeastLoaded(
     tried[i] = 0;
   }
   // Members are tried best first (fewest open, then whoever waited longest, never-assigned
-  // first, then member order), so eligibility is checked only until the first eligible one.
+  // first, then rotation after the last pick), so eligibility is checked only until the first
+  // eligible one. Rotation rather than member order: a batch routed at one instant ties on
+  // load and time alike, and member order would hand every such lead to the first member.
+  const from = rotationStart(state.cursor, n);
   let index = -1;
   for (;;) {
     let best = -1;
-    for (let i = 0; i < n; i++) {
+    for (let k = 0, i = from; k < n; k++, i = i + 1 === n ? 0 : i + 1) {
       if (tried[i] === 1) continue;
       if (best < 0 || before(loads[i]!, lasts[i]!, loads[best]!, lasts[best]!)) best = i;
     }
@@ -312,7 +318,17 @@ function pickLeastLoaded(
     for (let i = 0; i < n; i++) if (ok.has(i)) open[members[i]!.ownerId] = loads[i]!;
     figures = { open, lastAssignedAt: Number.isNaN(lasts[index]!) ? null : lasts[index]! };
   }
-  return { index, state: nextState(state, {}), figures };
+  return { index, state: index < 0 ? state : nextState(state, { cursor: index }), figures };
+}
+
+/** The index rotation starts from: the member after `cursor` (a cursor from a larger pool wraps). */
+function rotationStart(cursor: number, n: number): number {
+  return cursor >= 0 ? (cursor + 1) % n : 0;
+}
+
+/** A member's last assignment time, NaN for never. */
+function lastAssigned(input: PickInput, i: number): number {
+  return input.ownerState.get(input.members[i]!.ownerId, i)?.lastAssignedAt ?? NaN;
 }
 
 /** Whether a member with (load, last) comes strictly before one with (bestLoad, bestLast); NaN = never. */
@@ -334,12 +350,13 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
   const { members, state, period, explain } = input;
   const ids = idsOf(input);
   const n = members.length;
-  const reset = state.period !== period;
-  // NaN for "no share this period" (null in stored states): an array of doubles only, which
-  // V8 keeps unboxed, where a null among numbers would make every share a heap object.
-  const shares: number[] = reset
-    ? new Array<number>(n).fill(NaN)
-    : aligned<number>(state, state.virtualShares, ids, NaN);
+  const started = state.period !== period;
+  // NaN for "no share yet" (null in stored states): an array of doubles only, which V8 keeps
+  // unboxed, where a null among numbers would make every share a heap object.
+  const shares: number[] = aligned<number>(state, state.virtualShares, ids, NaN);
+  const carried: Record<string, number> | undefined = started && explain ? {} : undefined;
+  if (started) carryShares(shares, members);
+  if (carried) ids.forEach((id, i) => Number.isNaN(shares[i]) || (carried[id] = tidy(shares[i]!)));
   // The two smallest shares among eligible members who have one, so that each member's
   // "minimum among the others" is known without a nested loop.
   let min1 = Infinity;
@@ -367,8 +384,14 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
   let anyLifted = false;
   let index = -1;
   let best = Infinity;
+  // The chosen member's last assignment time, read only when a tie needs it (NaN = never).
+  let bestLast = NaN;
+  let bestLastRead = false;
   let totalWeight = 0;
-  for (let i = 0; i < n; i++) {
+  const from = rotationStart(state.cursor, n);
+  // Visited in rotation order after the last pick, so that an exact tie on share and waiting
+  // time goes to the next in rotation, never always to the first member.
+  for (let k = 0, i = from; k < n; k++, i = i + 1 === n ? 0 : i + 1) {
     // An unavailable member's share stays as it was.
     if (!ok.has(i)) continue;
     totalWeight += members[i]!.weight;
@@ -391,12 +414,28 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
         if (lifted) lifted[ids[i]!] = { from: none ? null : tidy(own), to: tidy(value) };
       }
     }
-    // Members the pool has not seen this period are recorded (at 0 or the pack's level) so that
-    // a later pick tells a real newcomer apart from someone who simply has not had a turn yet.
+    // Members the pool has not seen yet are recorded (at 0 or the pack's level) so that a later
+    // pick tells a real newcomer apart from someone who simply has not had a turn yet.
     shares[i] = value;
     if (index < 0 || below(value, best)) {
       best = value;
       index = i;
+      bestLastRead = false;
+    } else if (!below(best, value)) {
+      // A tie on share: whoever has waited longest (never assigned first) goes.
+      if (!bestLastRead) {
+        bestLast = lastAssigned(input, index);
+        bestLastRead = true;
+      }
+      // Nobody waited longer than someone never assigned: no need to read this one.
+      if (!Number.isNaN(bestLast)) {
+        const last = lastAssigned(input, i);
+        if (Number.isNaN(last) || last < bestLast) {
+          best = value;
+          index = i;
+          bestLast = last;
+        }
+      }
     }
   }
   if (index < 0) return NO_PICK;
@@ -404,7 +443,8 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
   const figures = explain
     ? {
         period,
-        periodReset: reset,
+        periodStarted: started,
+        ...(carried ? { carried } : {}),
         virtualShares: byOwner(ids, shares),
         ...(anyLifted ? { lifted } : {}),
         targetShare: tidy(chosen.weight / totalWeight),
@@ -415,6 +455,7 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
     index,
     // Weights belong to weighted: a pool that switches strategy starts them afresh.
     state: nextState(state, {
+      cursor: index,
       ownerIds: ids,
       currentWeights: NO_VALUES,
       virtualShares: shares,
@@ -422,4 +463,28 @@ function pickFairShare(input: PickInput, ok: Eligibility): PickResult {
     }),
     figures,
   };
+}
+
+/**
+ * A new period carries each member's share relative to the top of the pack instead of resetting
+ * it: the member with the largest share starts at one step (the largest 1/weight), everyone else
+ * as far below as they were, but at most that one step (down to 0). With everyone available,
+ * "lowest share goes next" keeps every share within one step of the top, so nothing is lost and
+ * cumulative counts stay balanced across periods; a deficit older than the period (an absence)
+ * is forgiven beyond one step, as the returner rule forgives it within a period. The numbers stay
+ * small however long the pool runs. Members without a share stay without one (newcomers).
+ */
+function carryShares(shares: number[], members: readonly Member[]): void {
+  let top = -Infinity;
+  let step = 0;
+  for (let i = 0; i < shares.length; i++) {
+    step = Math.max(step, 1 / members[i]!.weight);
+    const s = shares[i]!;
+    if (!Number.isNaN(s) && s > top) top = s;
+  }
+  if (top === -Infinity) return;
+  for (let i = 0; i < shares.length; i++) {
+    const s = shares[i]!;
+    if (!Number.isNaN(s)) shares[i] = Math.max(s - top, -step) + step;
+  }
 }

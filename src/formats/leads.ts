@@ -397,7 +397,11 @@ const ISO_DATE_TIME =
  * simulator calls this for every lead, and luxon's general parser costs microseconds each.
  */
 export function leadTimestamp(lead: Lead): number | undefined {
-  const value = lead.created_at;
+  return parseLeadTime(lead.created_at);
+}
+
+/** A lead time field (`created_at`, `closed_at`) read as {@link leadTimestamp} reads `created_at`. */
+export function parseLeadTime(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
