@@ -43,6 +43,7 @@ import type { Database } from '../store/schema.ts';
 import { runTransaction, type TransactionOptions } from '../store/transaction.ts';
 import { toServiceError } from './database-errors.ts';
 import { notFound, ServiceError } from './errors.ts';
+import { appendLeadEvents, type EventsHub } from './events.ts';
 import { externalIdKey } from './intake/idempotency.ts';
 import { storedDerivedFields } from './intake/prepare.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -56,6 +57,8 @@ export interface LeadServiceOptions {
   snapshot: StateSnapshot;
   metrics?: ServiceMetrics;
   clock: () => number;
+  /** Told after a commit that wrote outbound events. */
+  events?: EventsHub;
 }
 
 export interface LeadWithHistory extends LeadRecord {
@@ -224,7 +227,13 @@ export class LeadService {
           accountId: after.accountId,
           updatedAt: at,
         });
-        return { routed, lead: updated, decision: record };
+        const events = await appendLeadEvents(
+          tx,
+          this.o.cache.activeEventTypes(),
+          [{ decision: record, lead: updated, previousOwnerId: holds ?? null }],
+          new Date(now),
+        );
+        return { routed, lead: updated, decision: record, events };
       },
       {
         onRestart: (_reason, error) => {
@@ -235,6 +244,7 @@ export class LeadService {
     );
     this.o.snapshot.absorb(out.routed.pools, out.routed.owners);
     this.o.snapshot.markRows(out.routed.locks);
+    this.o.events?.committed(out.events);
     this.o.metrics?.recordDecision(
       out.routed.routed[0]!.decision,
       'reroute',
@@ -312,10 +322,17 @@ export class LeadService {
         assignedAt: after.assignedAt,
         updatedAt: at,
       });
-      return { lead: updated, decision: record };
+      const events = await appendLeadEvents(
+        tx,
+        this.o.cache.activeEventTypes(),
+        [{ decision: record, lead: updated, previousOwnerId: previous ?? null }],
+        new Date(now),
+      );
+      return { lead: updated, decision: record, events };
     });
+    this.o.events?.committed(out.events);
     this.o.metrics?.recordDecision(decision, 'manual', (performance.now() - receivedAt) / 1000);
-    return out;
+    return { lead: out.lead, decision: out.decision };
   }
 
   private async contextOrUndefined(now: number): Promise<RoutingContext | undefined> {
