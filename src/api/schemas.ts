@@ -710,7 +710,7 @@ export const webhookInputSchema = z
       .optional()
       .describe('your own signing secret (whsec_…); omit it to have one generated'),
   })
-  .meta({ id: 'WebhookInput' });
+  .meta({ id: 'NewWebhook' });
 
 export const webhookPatchSchema = z
   .strictObject({
@@ -725,7 +725,7 @@ export const webhookPatchSchema = z
   .refine((p) => Object.values(p).some((v) => v !== undefined), {
     message: 'nothing to change: give url, event_types, description or active',
   })
-  .meta({ id: 'WebhookPatch' });
+  .meta({ id: 'WebhookChanges' });
 
 const webhookFields = {
   id: z.string(),
