@@ -205,7 +205,7 @@ export const decisionSchema = z
   .object({
     id: z.string(),
     lead_id: z.string(),
-    trigger: z.enum(['intake', 'reroute', 'manual']),
+    trigger: z.enum(['intake', 'reroute', 'manual', 'attribute_change']),
     outcome: z.enum(['assigned', 'queued', 'unroutable']),
     owner_id: z.string().nullable(),
     queue_id: z.string().nullable(),
@@ -397,7 +397,7 @@ export const decisionListQuery = z.object({
   pool_id: z.string().min(1).optional(),
   owner_id: z.string().min(1).optional(),
   outcome: z.enum(['assigned', 'queued', 'unroutable']).optional(),
-  trigger: z.enum(['intake', 'reroute', 'manual']).optional(),
+  trigger: z.enum(['intake', 'reroute', 'manual', 'attribute_change']).optional(),
   lead_id: z.string().min(1).optional(),
   policy_version: z.string().min(1).optional(),
   cursor: cursorQuery,

@@ -44,6 +44,7 @@ import { runTransaction, type TransactionOptions } from '../store/transaction.ts
 import { toServiceError } from './database-errors.ts';
 import { notFound, ServiceError } from './errors.ts';
 import { appendLeadEvents, type EventsHub } from './events.ts';
+import { reassignOnChange } from './reassignment.ts';
 import { externalIdKey } from './intake/idempotency.ts';
 import { storedDerivedFields } from './intake/prepare.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -95,48 +96,81 @@ export class LeadService {
     if (!isUuid(id)) throw notFound('lead', id);
     const now = this.o.clock();
     const ctx = patch.attributes ? await this.contextOrUndefined(now) : undefined;
-    return this.transact(async (tx) => {
-      const lead = await lockLead(tx, id);
-      if (!lead) throw notFound('lead', id);
-      const changes: LeadChanges = { updatedAt: new Date(now).toISOString() };
-      if (patch.attributes) {
-        const attributes = { ...lead.attributes };
-        for (const [k, v] of Object.entries(patch.attributes)) {
-          if (v === null) delete attributes[k];
-          else attributes[k] = v;
+    let hint: LockSet = { pools: new Set(), owners: new Set() };
+    let events = 0;
+    const out = await this.transact(
+      async (tx) => {
+        const lead = await lockLead(tx, id);
+        if (!lead) throw notFound('lead', id);
+        const changes: LeadChanges = { updatedAt: new Date(now).toISOString() };
+        if (patch.attributes) {
+          const attributes = { ...lead.attributes };
+          for (const [k, v] of Object.entries(patch.attributes)) {
+            if (v === null) delete attributes[k];
+            else attributes[k] = v;
+          }
+          changes.attributes = attributes;
+          changes.emailNorm = normalizeEmail(attributes.email) ?? null;
+          if (ctx) {
+            const derived = storedDerivedFields(attributes as Lead, ctx);
+            changes.derived = derived;
+            // The lead's account follows its attributes, as at intake.
+            changes.accountId = typeof derived.account_id === 'string' ? derived.account_id : null;
+          }
         }
-        changes.attributes = attributes;
-        changes.emailNorm = normalizeEmail(attributes.email) ?? null;
-        if (ctx) {
-          const derived = storedDerivedFields(attributes as Lead, ctx);
-          changes.derived = derived;
-          // The lead's account follows its attributes, as at intake.
-          changes.accountId = typeof derived.account_id === 'string' ? derived.account_id : null;
+        if (patch.externalId !== undefined && patch.externalId !== lead.externalId) {
+          await this.moveExternalId(tx, lead, patch.externalId);
+          changes.externalId = patch.externalId;
         }
-      }
-      if (patch.externalId !== undefined && patch.externalId !== lead.externalId) {
-        await this.moveExternalId(tx, lead, patch.externalId);
-        changes.externalId = patch.externalId;
-      }
-      if (patch.status && patch.status !== lead.status) {
-        if (isOpenLeadStatus(patch.status) && !lead.ownerId) {
-          throw new ServiceError(
-            'invalid_state',
-            `lead ${id} has no owner: it cannot be ${patch.status}; assign it first`,
-            [
-              {
-                path: 'status',
-                message: `"${patch.status}" needs an owner; the lead is ${lead.status}`,
-              },
-            ],
+        if (patch.status && patch.status !== lead.status) {
+          if (isOpenLeadStatus(patch.status) && !lead.ownerId) {
+            throw new ServiceError(
+              'invalid_state',
+              `lead ${id} has no owner: it cannot be ${patch.status}; assign it first`,
+              [
+                {
+                  path: 'status',
+                  message: `"${patch.status}" needs an owner; the lead is ${lead.status}`,
+                },
+              ],
+            );
+          }
+          if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
+          changes.status = patch.status;
+          if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
+        }
+        // A watched field changed (reassign_on): route again in this transaction. Not when the same
+        // request also sets the status: that change is the caller's, and says what they meant.
+        const moved =
+          ctx && changes.attributes && !changes.status
+            ? await reassignOnChange(tx, {
+                lead,
+                after: { attributes: changes.attributes, derived: changes.derived ?? lead.derived },
+                ctx,
+                now,
+                snapshot: this.o.snapshot,
+                hint,
+              })
+            : undefined;
+        if (moved) Object.assign(changes, moved.lead);
+        const updated = await updateLead(tx, id, changes);
+        if (moved)
+          events = await appendLeadEvents(
+            tx,
+            this.o.cache.activeEventTypes(),
+            [{ decision: moved.decision, lead: updated, previousOwnerId: moved.previousOwnerId }],
+            new Date(now),
           );
-        }
-        if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
-        changes.status = patch.status;
-        if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
-      }
-      return updateLead(tx, id, changes);
-    });
+        return updated;
+      },
+      {
+        onRestart: (_reason, error) => {
+          if (error instanceof LockRetry) hint = error.locks;
+        },
+      },
+    );
+    this.o.events?.committed(events);
+    return out;
   }
 
   /**

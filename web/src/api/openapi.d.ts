@@ -3096,7 +3096,7 @@ export interface paths {
           pool_id?: string;
           owner_id?: string;
           outcome?: 'assigned' | 'queued' | 'unroutable';
-          trigger?: 'intake' | 'reroute' | 'manual';
+          trigger?: 'intake' | 'reroute' | 'manual' | 'attribute_change';
           lead_id?: string;
           policy_version?: string;
           /** @description `next_cursor` of the previous page */
@@ -3943,7 +3943,7 @@ export interface components {
       id: string;
       lead_id: string;
       /** @enum {string} */
-      trigger: 'intake' | 'reroute' | 'manual';
+      trigger: 'intake' | 'reroute' | 'manual' | 'attribute_change';
       /** @enum {string} */
       outcome: 'assigned' | 'queued' | 'unroutable';
       owner_id: string | null;
@@ -4398,7 +4398,7 @@ export interface components {
       id: string;
       lead_id: string;
       /** @enum {string} */
-      trigger: 'intake' | 'reroute' | 'manual';
+      trigger: 'intake' | 'reroute' | 'manual' | 'attribute_change';
       /** @enum {string} */
       outcome: 'assigned' | 'queued' | 'unroutable';
       owner_id: string | null;
