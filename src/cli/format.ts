@@ -78,6 +78,18 @@ export function formatSimulation(r: SimulationResult): string {
   ];
   if (r.byQueue.size) lines.push('', 'Queued by queue', ...table(sorted(r.byQueue)));
   lines.push('', `Leads per owner (${fmtSummary(r.distribution)})`, ...table(sorted(r.byOwner)));
+  if (r.reassignment) {
+    const x = r.reassignment;
+    lines.push(
+      '',
+      `Reassignment triggers (reassign_on): ${x.changes} later rows changed an earlier lead`,
+      ...table([
+        ['reassigned', x.reassigned],
+        ['owner kept', x.kept],
+        ['loop guard → overflow queue', x.overflowed],
+      ]),
+    );
+  }
   lines.push('', 'Leads per pool');
   for (const [poolId, d] of Object.entries(r.pools))
     lines.push(`  ${poolId}: ${d.total} leads over ${d.owners} members; ${fmtSummary(d)}`);
