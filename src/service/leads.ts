@@ -98,77 +98,75 @@ export class LeadService {
     const ctx = patch.attributes ? await this.contextOrUndefined(now) : undefined;
     let hint: LockSet = { pools: new Set(), owners: new Set() };
     let events = 0;
-    const out = await this.transact(
-      async (tx) => {
-        const lead = await lockLead(tx, id);
-        if (!lead) throw notFound('lead', id);
-        const changes: LeadChanges = { updatedAt: new Date(now).toISOString() };
-        if (patch.attributes) {
-          const attributes = { ...lead.attributes };
-          for (const [k, v] of Object.entries(patch.attributes)) {
-            if (v === null) delete attributes[k];
-            else attributes[k] = v;
-          }
-          changes.attributes = attributes;
-          changes.emailNorm = normalizeEmail(attributes.email) ?? null;
-          if (ctx) {
-            const derived = storedDerivedFields(attributes as Lead, ctx);
-            changes.derived = derived;
-            // The lead's account follows its attributes, as at intake.
-            changes.accountId = typeof derived.account_id === 'string' ? derived.account_id : null;
-          }
+    const restarts: TransactionOptions = {
+      onRestart: (_reason, error) => {
+        if (error instanceof LockRetry) hint = error.locks;
+      },
+    };
+    const out = await this.transact(async (tx) => {
+      const lead = await lockLead(tx, id);
+      if (!lead) throw notFound('lead', id);
+      const changes: LeadChanges = { updatedAt: new Date(now).toISOString() };
+      if (patch.attributes) {
+        const attributes = { ...lead.attributes };
+        for (const [k, v] of Object.entries(patch.attributes)) {
+          if (v === null) delete attributes[k];
+          else attributes[k] = v;
         }
-        if (patch.externalId !== undefined && patch.externalId !== lead.externalId) {
-          await this.moveExternalId(tx, lead, patch.externalId);
-          changes.externalId = patch.externalId;
+        changes.attributes = attributes;
+        changes.emailNorm = normalizeEmail(attributes.email) ?? null;
+        if (ctx) {
+          const derived = storedDerivedFields(attributes as Lead, ctx);
+          changes.derived = derived;
+          // The lead's account follows its attributes, as at intake.
+          changes.accountId = typeof derived.account_id === 'string' ? derived.account_id : null;
         }
-        if (patch.status && patch.status !== lead.status) {
-          if (isOpenLeadStatus(patch.status) && !lead.ownerId) {
-            throw new ServiceError(
-              'invalid_state',
-              `lead ${id} has no owner: it cannot be ${patch.status}; assign it first`,
-              [
-                {
-                  path: 'status',
-                  message: `"${patch.status}" needs an owner; the lead is ${lead.status}`,
-                },
-              ],
-            );
-          }
-          if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
-          changes.status = patch.status;
-          if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
-        }
-        // A watched field changed (reassign_on): route again in this transaction. Not when the same
-        // request also sets the status: that change is the caller's, and says what they meant.
-        const moved =
-          ctx && changes.attributes && !changes.status
-            ? await reassignOnChange(tx, {
-                lead,
-                after: { attributes: changes.attributes, derived: changes.derived ?? lead.derived },
-                ctx,
-                now,
-                snapshot: this.o.snapshot,
-                hint,
-              })
-            : undefined;
-        if (moved) Object.assign(changes, moved.lead);
-        const updated = await updateLead(tx, id, changes);
-        if (moved)
-          events = await appendLeadEvents(
-            tx,
-            this.o.cache.activeEventTypes(),
-            [{ decision: moved.decision, lead: updated, previousOwnerId: moved.previousOwnerId }],
-            new Date(now),
+      }
+      if (patch.externalId !== undefined && patch.externalId !== lead.externalId) {
+        await this.moveExternalId(tx, lead, patch.externalId);
+        changes.externalId = patch.externalId;
+      }
+      if (patch.status && patch.status !== lead.status) {
+        if (isOpenLeadStatus(patch.status) && !lead.ownerId) {
+          throw new ServiceError(
+            'invalid_state',
+            `lead ${id} has no owner: it cannot be ${patch.status}; assign it first`,
+            [
+              {
+                path: 'status',
+                message: `"${patch.status}" needs an owner; the lead is ${lead.status}`,
+              },
+            ],
           );
-        return updated;
-      },
-      {
-        onRestart: (_reason, error) => {
-          if (error instanceof LockRetry) hint = error.locks;
-        },
-      },
-    );
+        }
+        if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
+        changes.status = patch.status;
+        if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
+      }
+      // A watched field changed (reassign_on): route again in this transaction. Not when the same
+      // request also sets the status: that change is the caller's, and says what they meant.
+      const moved =
+        ctx && changes.attributes && !changes.status
+          ? await reassignOnChange(tx, {
+              lead,
+              after: { attributes: changes.attributes, derived: changes.derived ?? lead.derived },
+              ctx,
+              now,
+              snapshot: this.o.snapshot,
+              hint,
+            })
+          : undefined;
+      if (moved) Object.assign(changes, moved.lead);
+      const updated = await updateLead(tx, id, changes);
+      if (moved)
+        events = await appendLeadEvents(
+          tx,
+          this.o.cache.activeEventTypes(),
+          [{ decision: moved.decision, lead: updated, previousOwnerId: moved.previousOwnerId }],
+          new Date(now),
+        );
+      return updated;
+    }, restarts);
     this.o.events?.committed(events);
     return out;
   }
