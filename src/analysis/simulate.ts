@@ -4,9 +4,13 @@
  * simulate` and, later, by policy replay and pilots.
  */
 import {
+  acceptsOwner,
   applyStateChanges,
   createRoutingState,
+  deriveLeadFields,
   normalizeEmail,
+  planReassignment,
+  releaseOpenLead,
   routeLead,
   type AccountIndex,
   type CompiledPolicy,
@@ -15,7 +19,6 @@ import {
   type EpochMs,
   type Lead,
   type MutableRoutingState,
-  releaseOpenLead,
 } from '../engine/index.ts';
 import { availableTimeOf } from './available-time.ts';
 import { closeTimeOf, describeCloseModel, NEVER_CLOSE, type CloseModel } from './close-model.ts';
@@ -73,8 +76,34 @@ export interface SimulationResult {
   closing: ClosingSummary;
   /** First and last lead times: the span available time is measured over. */
   span: { from: EpochMs; to: EpochMs };
+  /**
+   * With `reassign_on` in the policy, a later row with the id of an earlier lead is a change of
+   * that lead, not a new one: how many such changes, and what the triggers did with them.
+   */
+  reassignment?: ReassignmentSummary;
   elapsedMs?: number;
 }
+
+export interface ReassignmentSummary {
+  /** Later rows of a lead already seen. */
+  changes: number;
+  /** Changes that moved the lead to another owner (or a queue, by re-routing). */
+  reassigned: number;
+  /** Re-routed, but the owner was kept (`keep_owner_if_eligible`). */
+  kept: number;
+  /** Sent to the overflow queue by the loop guard. */
+  overflowed: number;
+}
+
+interface SeenLead {
+  fields: Record<string, unknown>;
+  ownerId: string | null;
+  status: string;
+  /** Times of its automatic reassignments. */
+  reassignedAt: EpochMs[];
+}
+
+const DAY_MS = 86_400_000;
 
 /** Routes every lead in order, carrying the routing state from one to the next. */
 export function simulateLeads(
@@ -98,6 +127,9 @@ export function simulateLeads(
   let closed = 0;
   let openAtEnd = 0;
   let first: EpochMs | undefined;
+  const triggers = policy.reassignOn;
+  const seen = triggers ? new Map<string, SeenLead>() : undefined;
+  const reassignment: ReassignmentSummary = { changes: 0, reassigned: 0, kept: 0, overflowed: 0 };
   for (const lead of leads) {
     const now = options.timestampOf(lead) ?? lastNow;
     lastNow = now;
@@ -107,6 +139,13 @@ export function simulateLeads(
       const owner = state.owners.get(c);
       if (owner) state.owners.set(c, releaseOpenLead(owner));
       closed++;
+    }
+    const leadId = typeof lead.id === 'string' && lead.id !== '' ? lead.id : undefined;
+    const previous = leadId === undefined ? undefined : seen?.get(leadId);
+    if (seen && leadId !== undefined && previous) {
+      reassignment.changes++;
+      reassignChanged(previous, lead, now);
+      continue;
     }
     const { decision, changes } = routeLead(policy, lead, {
       directory: options.directory,
@@ -135,6 +174,65 @@ export function simulateLeads(
     }
     options.onDecision?.(lead, decision, count);
     count++;
+    if (seen && leadId !== undefined)
+      seen.set(leadId, {
+        fields: fieldsOf(lead),
+        ownerId: decision.outcome === 'assigned' ? (decision.ownerId ?? null) : null,
+        status: decision.outcome,
+        reassignedAt: [],
+      });
+  }
+
+  function fieldsOf(lead: Lead): Record<string, unknown> {
+    return { ...lead, ...deriveLeadFields(lead, policy, options.accounts) };
+  }
+
+  /** A later row of a lead: re-route it when a watched field changed, as the service would. */
+  function reassignChanged(prev: SeenLead, lead: Lead, now: EpochMs): void {
+    const fields = fieldsOf(lead);
+    prev.reassignedAt = prev.reassignedAt.filter((t) => t > now - DAY_MS);
+    const plan = planReassignment({
+      triggers,
+      status: prev.status,
+      ownerId: prev.ownerId,
+      before: prev.fields,
+      after: fields,
+      recentReassignments: prev.reassignedAt.length,
+    });
+    prev.fields = fields;
+    if (plan.action === 'none' || !prev.ownerId) return;
+    const owner = prev.ownerId;
+    const released = (): void => {
+      const current = state.owners.get(owner);
+      if (current) state.owners.set(owner, releaseOpenLead(current));
+    };
+    if (plan.action === 'overflow') {
+      released();
+      reassignment.overflowed++;
+      prev.ownerId = null;
+      prev.status = 'queued';
+      return;
+    }
+    // Routed with the owner's open load given back, as the service does; kept, nothing applies.
+    const before = state.owners.get(owner);
+    released();
+    const { decision, changes } = routeLead(policy, lead, {
+      directory: options.directory,
+      accounts: options.accounts,
+      state,
+      now,
+      explain: true,
+    });
+    if (triggers!.keepOwnerIfEligible && acceptsOwner(decision, owner)) {
+      if (before) state.owners.set(owner, before);
+      reassignment.kept++;
+      return;
+    }
+    applyStateChanges(state, changes);
+    reassignment.reassigned++;
+    prev.reassignedAt.push(now);
+    prev.ownerId = decision.outcome === 'assigned' ? (decision.ownerId ?? null) : null;
+    prev.status = decision.outcome;
   }
   // Balance is judged over everyone who could receive leads, not only those who did.
   const everyone = new Map<string, number>();
@@ -182,6 +280,7 @@ export function simulateLeads(
     pools,
     closing: { model: describeCloseModel(model), closed, openAtEnd },
     span,
+    ...(seen && { reassignment }),
   };
 }
 

@@ -28,6 +28,7 @@ import { healthRoutes } from './routes/health.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { ownerRoutes } from './routes/owners.ts';
 import { policyRoutes } from './routes/policies.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export interface AppOptions {
   /** Largest request body in bytes (413 beyond). */
@@ -187,6 +188,7 @@ export async function buildApp(
   await app.register(accountRoutes, { services });
   await app.register(policyRoutes, { services });
   await app.register(decisionRoutes, { services });
+  await app.register(webhookRoutes, { services });
   await app.ready();
   return app;
 }

@@ -7,6 +7,8 @@ import {
   type AccountRecord,
   type OwnerAvailability,
   type OwnerWithLoad,
+  type WebhookDelivery,
+  type WebhookSubscriptionView,
 } from '../service/index.ts';
 
 export function presentLead(l: LeadRecord) {
@@ -150,4 +152,43 @@ export function presentAccount(a: AccountRecord) {
 /** A page of records as the API lists them: the items shaped by `present`, and the next cursor. */
 export function presentPage<T, D>(page: Page<T>, present: (item: T) => D) {
   return { items: page.items.map(present), next_cursor: page.nextCursor };
+}
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
+
+/** A webhook subscription, never with its secret. */
+export function presentWebhook(w: WebhookSubscriptionView) {
+  return {
+    id: w.id,
+    url: w.url,
+    event_types: w.eventTypes,
+    description: w.description,
+    active: w.active,
+    disabled_reason: w.disabledReason,
+    disabled_at: iso(w.disabledAt),
+    failing_since: iso(w.failingSince),
+    created_at: w.createdAt.toISOString(),
+    updated_at: w.updatedAt.toISOString(),
+  };
+}
+
+export function presentWebhookDelivery(d: WebhookDelivery) {
+  return {
+    id: d.id,
+    event_id: d.eventId,
+    event_type: d.eventType,
+    lead_id: d.leadId,
+    status: d.status,
+    attempts: d.attempts,
+    next_attempt_at: iso(d.nextAttemptAt),
+    first_attempt_at: iso(d.firstAttemptAt),
+    last_attempt_at: iso(d.lastAttemptAt),
+    last_status_code: d.lastStatusCode,
+    last_error: d.lastError,
+    last_latency_ms: d.lastLatencyMs,
+    delivered_at: iso(d.deliveredAt),
+    created_at: d.createdAt.toISOString(),
+  };
 }

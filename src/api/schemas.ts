@@ -6,9 +6,11 @@
 import { z } from 'zod';
 import {
   CAP_KEYS,
+  DELIVERY_STATUSES,
   LEAD_STATUSES,
   SETTABLE_LEAD_STATUSES,
   SKILL_KEYS,
+  WEBHOOK_EVENT_TYPES,
   WORKING_HOURS_KEYS,
   type OWNER_KEYS,
 } from '../service/index.ts';
@@ -203,7 +205,7 @@ export const decisionSchema = z
   .object({
     id: z.string(),
     lead_id: z.string(),
-    trigger: z.enum(['intake', 'reroute', 'manual']),
+    trigger: z.enum(['intake', 'reroute', 'manual', 'attribute_change']),
     outcome: z.enum(['assigned', 'queued', 'unroutable']),
     owner_id: z.string().nullable(),
     queue_id: z.string().nullable(),
@@ -395,7 +397,7 @@ export const decisionListQuery = z.object({
   pool_id: z.string().min(1).optional(),
   owner_id: z.string().min(1).optional(),
   outcome: z.enum(['assigned', 'queued', 'unroutable']).optional(),
-  trigger: z.enum(['intake', 'reroute', 'manual']).optional(),
+  trigger: z.enum(['intake', 'reroute', 'manual', 'attribute_change']).optional(),
   lead_id: z.string().min(1).optional(),
   policy_version: z.string().min(1).optional(),
   cursor: cursorQuery,
@@ -683,4 +685,97 @@ export const diffSchema = z.object({
       after: z.unknown().optional(),
     }),
   ),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks (docs/lifecycle.md). URLs and event types are checked by the service, whose errors
+// name `url` and `event_types[i]` with what is allowed.
+// ---------------------------------------------------------------------------------------------
+
+const webhookUrl = z.string().max(2048).describe('absolute http or https URL receiving the events');
+const webhookEventTypes = z
+  .array(z.string().max(100))
+  .max(20)
+  .describe(`event types delivered: ${WEBHOOK_EVENT_TYPES.join(', ')}, or * for all`);
+
+export const webhookInputSchema = z
+  .strictObject({
+    url: webhookUrl,
+    event_types: webhookEventTypes,
+    description: z.string().max(1000).nullable().optional(),
+    active: z.boolean().optional(),
+    secret: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('your own signing secret (whsec_…); omit it to have one generated'),
+  })
+  .meta({ id: 'NewWebhook' });
+
+export const webhookPatchSchema = z
+  .strictObject({
+    url: webhookUrl.optional(),
+    event_types: webhookEventTypes.optional(),
+    description: z.string().max(1000).nullable().optional(),
+    active: z
+      .boolean()
+      .optional()
+      .describe('true enables the subscription again (also after it was disabled for failing)'),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), {
+    message: 'nothing to change: give url, event_types, description or active',
+  })
+  .meta({ id: 'WebhookChanges' });
+
+const webhookFields = {
+  id: z.string(),
+  url: z.string(),
+  event_types: z.array(z.string()),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  disabled_reason: z
+    .string()
+    .nullable()
+    .describe('why it was disabled after failing persistently (null when active or paused)'),
+  disabled_at: z.string().nullable(),
+  failing_since: z.string().nullable().describe('no delivery succeeded since (null when healthy)'),
+  created_at: z.string(),
+  updated_at: z.string(),
+};
+export const webhookSchema = z.object(webhookFields).meta({ id: 'Webhook' });
+export const webhookWithSecretSchema = z
+  .object({
+    ...webhookFields,
+    secret: z.string().describe('the signing secret: shown only in this response'),
+  })
+  .meta({ id: 'WebhookWithSecret' });
+
+export const webhookDeliverySchema = z
+  .object({
+    id: z.string(),
+    event_id: z.string().describe('the webhook-id header of every attempt'),
+    event_type: z.string(),
+    lead_id: z.string().nullable(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    next_attempt_at: z.string().nullable(),
+    first_attempt_at: z.string().nullable(),
+    last_attempt_at: z.string().nullable(),
+    last_status_code: z.number().int().nullable(),
+    last_error: z.string().nullable(),
+    last_latency_ms: z.number().int().nullable(),
+    delivered_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const webhookDeliveryListQuery = z.object({
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  cursor: cursorQuery,
+  limit: limitQuery,
+});
+
+export const webhookDeliveryParams = z.object({
+  id: z.string().min(1).max(200),
+  delivery_id: z.string().min(1).max(200),
 });

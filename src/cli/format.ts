@@ -82,6 +82,18 @@ export function formatSimulation(r: SimulationResult): string {
     '',
     `Closing: ${r.closing.model}; ${r.closing.closed} closed within the span, ${r.closing.openAtEnd} open at the end`,
   );
+  if (r.reassignment) {
+    const x = r.reassignment;
+    lines.push(
+      '',
+      `Reassignment triggers (reassign_on): ${x.changes} later rows changed an earlier lead`,
+      ...table([
+        ['reassigned', x.reassigned],
+        ['owner kept', x.kept],
+        ['loop guard → overflow queue', x.overflowed],
+      ]),
+    );
+  }
   lines.push('', 'Leads per pool (entitled = share of weight × available hours)');
   for (const [poolId, d] of Object.entries(r.pools)) {
     lines.push(`  ${poolId}: ${d.total} leads over ${d.owners} members; ${fmtSummary(d)}`);

@@ -16,6 +16,15 @@ import {
 import { loadDemoData } from '../service/demo.ts';
 import { createServices, type Services } from '../service/index.ts';
 import { openStore, type Store } from '../store/database.ts';
+import { createJobsMetrics, type JobsMetrics } from '../jobs/metrics.ts';
+import {
+  createWebhookDispatcher,
+  type DispatcherLog,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from '../jobs/webhook-dispatcher.ts';
+import { withLifecycleTables } from '../store/schema-lifecycle.ts';
+import { createDeliveryStore } from '../store/webhooks-repo.ts';
 
 /** Flags of the `serve` command; anything not given comes from the environment or the file. */
 export interface ServeOptions {
@@ -62,6 +71,7 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
     poolSize: config.poolSize,
   });
   let app: FastifyInstance | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
   try {
     if (store.migrationsApplied.length)
       logger.info({ migrations: store.migrationsApplied }, 'applied migrations');
@@ -78,6 +88,8 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
         demo.loaded ? 'loaded the demo data' : `demo data not loaded: ${demo.skipped}`,
       );
     }
+    const jobsMetrics = createJobsMetrics(services.metrics.registry);
+    dispatcher = startWebhookDispatcher(store, services, { metrics: jobsMetrics, log: logger });
     app = await buildApp(services, {
       bodyLimit: config.bodyLimit,
       logger,
@@ -100,6 +112,7 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
     const close = () =>
       (closing ??= (async () => {
         await server.close();
+        await dispatcher?.stop();
         await store.close();
         await flushLogger(logger);
       })());
@@ -120,9 +133,28 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
     return { url, config, store, services, app: server, close };
   } catch (error) {
     await app?.close().catch(() => undefined);
+    await dispatcher?.stop().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }
 }
 
 export { ConfigError };
+
+/**
+ * Starts the webhook dispatcher over the store's deliveries, woken by every commit that wrote
+ * outbound events. The server stops it before closing the store.
+ */
+export function startWebhookDispatcher(
+  store: Store,
+  services: Services,
+  options: Omit<WebhookDispatcherOptions, 'store'> & { metrics?: JobsMetrics; log?: DispatcherLog },
+): WebhookDispatcher {
+  const dispatcher = createWebhookDispatcher({
+    ...options,
+    store: createDeliveryStore(withLifecycleTables(store.db)),
+  });
+  services.events.onCommitted(() => dispatcher.nudge());
+  dispatcher.start();
+  return dispatcher;
+}

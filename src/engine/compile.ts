@@ -30,6 +30,7 @@ import {
 } from './policy-schema.ts';
 import type { Caps, Skills } from './types.ts';
 import { buildRuleIndex, type RuleIndex } from './rule-index.ts';
+import { compileReassignOn, type ReassignOn } from './reassignment/index.ts';
 
 export type CompiledTarget =
   | { kind: 'owner'; ownerId: string; label: string }
@@ -87,6 +88,8 @@ export interface CompiledPolicy {
   usesAccounts: boolean;
   /** Whether any rule targets `sticky`: only then are earlier owners by email looked up. */
   usesSticky: boolean;
+  /** `reassign_on`: the fields whose change re-routes an owned lead. */
+  reassignOn?: ReassignOn;
   poolIds(): string[];
   /** Every owner id the policy names (pool members and owner targets). */
   ownerIds(): string[];
@@ -240,8 +243,10 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     rules.push(compiled);
   });
 
+  const reassignOn = compileReassignOn(doc.reassign_on, queues, doc.default_queue, issues);
   if (issues.some((i) => i.severity === 'error')) return { issues };
   const policy: CompiledPolicy = {
+    reassignOn,
     version: options.version,
     doc,
     rules,

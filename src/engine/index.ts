@@ -90,3 +90,11 @@ export {
   WEEKDAYS,
   type BusinessCalendar,
 } from './calendar/index.ts';
+export {
+  acceptsOwner,
+  changedWatchedFields,
+  planReassignment,
+  REASSIGNABLE_STATUSES,
+  type ReassignmentPlan,
+  type ReassignOn,
+} from './reassignment/index.ts';

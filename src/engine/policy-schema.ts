@@ -4,6 +4,7 @@
  * `parseCondition` in conditions/ so its errors can name the operator and what is allowed.
  */
 import { z } from 'zod';
+import { reassignOnSchema } from './reassignment/index.ts';
 
 const id = z
   .string()
@@ -129,6 +130,8 @@ export const policySchema = z.strictObject({
   territories: z.record(id, territory).default({}),
   pools: z.record(id, pool).default({}),
   rules: z.array(rule).min(1, { error: 'a policy needs at least one rule' }),
+  /** Lead fields whose change re-routes an owned lead (src/engine/reassignment). */
+  reassign_on: reassignOnSchema.optional(),
 });
 
 export type PolicyDoc = z.infer<typeof policySchema>;

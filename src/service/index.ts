@@ -13,6 +13,8 @@ import { PolicyService } from './policies.ts';
 import { LeadIntake } from './intake/index.ts';
 import { RoutingCache } from './routing-cache.ts';
 import { StateSnapshot } from './route-tasks.ts';
+import { EventsHub } from './events.ts';
+import { WebhookService } from './webhooks.ts';
 
 export interface ServicesOptions {
   store: Store;
@@ -38,6 +40,10 @@ export interface Services {
   readonly accounts: AccountService;
   readonly policies: PolicyService;
   readonly decisions: DecisionService;
+  /** Webhook subscriptions and delivery logs. */
+  readonly webhooks: WebhookService;
+  /** Commits that wrote outbound events: the webhook dispatcher listens (`onCommitted`). */
+  readonly events: EventsHub;
 }
 
 export function createServices(options: ServicesOptions): Services {
@@ -49,6 +55,7 @@ export function createServices(options: ServicesOptions): Services {
   const cache = new RoutingCache(db, options.cacheTtlMs ?? 0);
   const onChange = () => cache.markStale();
   const snapshot = new StateSnapshot();
+  const events = new EventsHub();
   const concurrency =
     store.kind === 'pglite'
       ? 1
@@ -66,12 +73,15 @@ export function createServices(options: ServicesOptions): Services {
       clock,
       maxBatch: options.maxBatch ?? 200,
       concurrency,
+      events,
     }),
-    leads: new LeadService({ db, cache, snapshot, metrics, clock }),
+    leads: new LeadService({ db, cache, snapshot, metrics, clock, events }),
     owners: new OwnerService(db, clock, onChange),
     accounts: new AccountService(db, onChange),
-    policies: new PolicyService(db, cache, clock),
+    policies: new PolicyService(db, cache, clock, events),
     decisions: new DecisionService(db),
+    webhooks: new WebhookService(db, cache, clock, events),
+    events,
   };
 }
 
@@ -103,6 +113,15 @@ export {
 export { writeAccount } from '../formats/accounts.ts';
 export type { DraftFields } from './policies.ts';
 export { checkDatabase, type DatabaseHealth } from './health.ts';
+
+// Outbound events and webhooks (docs/lifecycle.md).
+export { EventsHub, type LeadEventPayload } from './events.ts';
+export {
+  DELIVERY_STATUSES,
+  type WebhookDelivery,
+  type WebhookSubscriptionView,
+} from './webhooks.ts';
+export { WEBHOOK_EVENT_TYPES } from './webhooks-input.ts';
 export type { Page } from './pages.ts';
 
 // Access control and the audit log (roles, tokens, users, sessions): the API's auth hook and the CLI.

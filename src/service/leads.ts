@@ -43,6 +43,8 @@ import type { Database } from '../store/schema.ts';
 import { runTransaction, type TransactionOptions } from '../store/transaction.ts';
 import { toServiceError } from './database-errors.ts';
 import { notFound, ServiceError } from './errors.ts';
+import { appendLeadEvents, type EventsHub } from './events.ts';
+import { reassignOnChange } from './reassignment.ts';
 import { externalIdKey } from './intake/idempotency.ts';
 import { storedDerivedFields } from './intake/prepare.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -56,6 +58,8 @@ export interface LeadServiceOptions {
   snapshot: StateSnapshot;
   metrics?: ServiceMetrics;
   clock: () => number;
+  /** Told after a commit that wrote outbound events. */
+  events?: EventsHub;
 }
 
 export interface LeadWithHistory extends LeadRecord {
@@ -92,7 +96,14 @@ export class LeadService {
     if (!isUuid(id)) throw notFound('lead', id);
     const now = this.o.clock();
     const ctx = patch.attributes ? await this.contextOrUndefined(now) : undefined;
-    return this.transact(async (tx) => {
+    let hint: LockSet = { pools: new Set(), owners: new Set() };
+    let events = 0;
+    const restarts: TransactionOptions = {
+      onRestart: (_reason, error) => {
+        if (error instanceof LockRetry) hint = error.locks;
+      },
+    };
+    const out = await this.transact(async (tx) => {
       const lead = await lockLead(tx, id);
       if (!lead) throw notFound('lead', id);
       const changes: LeadChanges = { updatedAt: new Date(now).toISOString() };
@@ -132,8 +143,32 @@ export class LeadService {
         changes.status = patch.status;
         if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
       }
-      return updateLead(tx, id, changes);
-    });
+      // A watched field changed (reassign_on): route again in this transaction. Not when the same
+      // request also sets the status: that change is the caller's, and says what they meant.
+      const moved =
+        ctx && changes.attributes && !changes.status
+          ? await reassignOnChange(tx, {
+              lead,
+              after: { attributes: changes.attributes, derived: changes.derived ?? lead.derived },
+              ctx,
+              now,
+              snapshot: this.o.snapshot,
+              hint,
+            })
+          : undefined;
+      if (moved) Object.assign(changes, moved.lead);
+      const updated = await updateLead(tx, id, changes);
+      if (moved)
+        events = await appendLeadEvents(
+          tx,
+          this.o.cache.activeEventTypes(),
+          [{ decision: moved.decision, lead: updated, previousOwnerId: moved.previousOwnerId }],
+          new Date(now),
+        );
+      return updated;
+    }, restarts);
+    this.o.events?.committed(events);
+    return out;
   }
 
   /**
@@ -224,7 +259,13 @@ export class LeadService {
           accountId: after.accountId,
           updatedAt: at,
         });
-        return { routed, lead: updated, decision: record };
+        const events = await appendLeadEvents(
+          tx,
+          this.o.cache.activeEventTypes(),
+          [{ decision: record, lead: updated, previousOwnerId: holds ?? null }],
+          new Date(now),
+        );
+        return { routed, lead: updated, decision: record, events };
       },
       {
         onRestart: (_reason, error) => {
@@ -235,6 +276,7 @@ export class LeadService {
     );
     this.o.snapshot.absorb(out.routed.pools, out.routed.owners);
     this.o.snapshot.markRows(out.routed.locks);
+    this.o.events?.committed(out.events);
     this.o.metrics?.recordDecision(
       out.routed.routed[0]!.decision,
       'reroute',
@@ -312,10 +354,17 @@ export class LeadService {
         assignedAt: after.assignedAt,
         updatedAt: at,
       });
-      return { lead: updated, decision: record };
+      const events = await appendLeadEvents(
+        tx,
+        this.o.cache.activeEventTypes(),
+        [{ decision: record, lead: updated, previousOwnerId: previous ?? null }],
+        new Date(now),
+      );
+      return { lead: updated, decision: record, events };
     });
+    this.o.events?.committed(out.events);
     this.o.metrics?.recordDecision(decision, 'manual', (performance.now() - receivedAt) / 1000);
-    return out;
+    return { lead: out.lead, decision: out.decision };
   }
 
   private async contextOrUndefined(now: number): Promise<RoutingContext | undefined> {

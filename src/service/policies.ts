@@ -22,6 +22,7 @@ import { fromIssues, notFound, readOrFail, ServiceError } from './errors.ts';
 import { toPage } from './pages.ts';
 import { diffPolicies, type PolicyChange } from '../analysis/index.ts';
 import type { RoutingCache } from './routing-cache.ts';
+import { appendPolicyPublished, type EventsHub } from './events.ts';
 
 /** A policy document as given: text (YAML or JSON) or an already parsed document. */
 export interface PolicyContent {
@@ -58,6 +59,8 @@ export class PolicyService {
     private readonly db: Kysely<Database>,
     private readonly cache: RoutingCache,
     private readonly clock: () => number,
+    /** Told after a commit that wrote outbound events. */
+    private readonly events?: EventsHub,
   ) {}
 
   async createDraft(
@@ -200,10 +203,18 @@ export class PolicyService {
         author: options.author ?? null,
         note: options.note ?? null,
       });
-      return { ...published, validation };
+      const events = await appendPolicyPublished(
+        tx,
+        this.cache.activeEventTypes(),
+        published,
+        new Date(now),
+      );
+      return { ...published, validation, events };
     });
     this.cache.markStale();
-    return record;
+    const { events, ...published } = record;
+    this.events?.committed(events);
+    return published;
   }
 
   /** JSON Schema of the policy document, for editors. */

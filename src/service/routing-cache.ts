@@ -22,6 +22,8 @@ import { listAllOwners } from '../store/owners-repo.ts';
 import { findPolicyVersion, listSchedule, type ScheduledVersion } from '../store/policies-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { readVersions, type StoreVersions } from '../store/versions-repo.ts';
+import { listActiveEventTypes } from '../store/webhook-events-repo.ts';
+import { withLifecycleTables } from '../store/schema-lifecycle.ts';
 import { fromIssues, ServiceError } from './errors.ts';
 
 /** Everything a routing decision reads besides the routing state. */
@@ -36,6 +38,8 @@ export class RoutingCache {
   private directory: Directory = { owners: new Map() };
   private accounts: AccountIndex | undefined;
   private schedule: ScheduledVersion[] = [];
+  /** Event types some active webhook subscription asked for (`*` for all): see src/service/events.ts. */
+  private eventTypes: ReadonlySet<string> = new Set();
   private readonly compiled = new Map<string, CompiledPolicy>();
   private started = 0;
   private applied = 0;
@@ -80,12 +84,17 @@ export class RoutingCache {
       !prev || prev.accounts !== next.accounts ? await listAllAccounts(this.db) : undefined;
     const schedule =
       !prev || prev.policies !== next.policies ? await listSchedule(this.db) : undefined;
+    const eventTypes =
+      !prev || prev.webhooks !== next.webhooks
+        ? await listActiveEventTypes(withLifecycleTables(this.db))
+        : undefined;
     if (ticket < this.applied) return;
     this.applied = ticket;
     this.lastCheck = checkedAt;
     if (owners) this.directory = { owners: new Map(owners.map((o) => [o.id, stripRecord(o)])) };
     if (accounts) this.accounts = accounts.length ? buildAccountIndex(accounts) : undefined;
     if (schedule) this.schedule = schedule;
+    if (eventTypes) this.eventTypes = eventTypes;
     this.versions = next;
   }
 
@@ -148,6 +157,11 @@ export class RoutingCache {
       directory: this.directory,
       accounts: this.accounts,
     };
+  }
+
+  /** Event types with an active subscription, as of the last refresh. */
+  activeEventTypes(): ReadonlySet<string> {
+    return this.eventTypes;
   }
 
   currentDirectory(): Directory {

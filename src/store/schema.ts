@@ -22,6 +22,8 @@ export interface StoreVersionsTable {
   owners: BigIntColumn;
   accounts: BigIntColumn;
   policies: BigIntColumn;
+  /** Bumped by every webhook subscription change (migration 006). */
+  webhooks: BigIntColumn;
 }
 
 export interface OwnersTable {

@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
-export type VersionedData = 'owners' | 'accounts' | 'policies';
+export type VersionedData = 'owners' | 'accounts' | 'policies' | 'webhooks';
 
 /** The counters, as strings (bigint). */
 export type StoreVersions = Record<VersionedData, string>;
@@ -17,11 +17,11 @@ export async function bumpVersion(db: Kysely<Database>, which: VersionedData): P
   );
 }
 
-/** The change counters (owners, accounts, policies). */
+/** The change counters (owners, accounts, policies, webhook subscriptions). */
 export async function readVersions(db: Kysely<Database>): Promise<StoreVersions> {
   const row = await db
     .selectFrom('store_versions')
-    .select(['owners', 'accounts', 'policies'])
+    .select(['owners', 'accounts', 'policies', 'webhooks'])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
   return row;

@@ -21,6 +21,7 @@ import type { Database } from '../../store/schema.ts';
 import { runTransaction } from '../../store/transaction.ts';
 import { toServiceError } from '../database-errors.ts';
 import { ServiceError } from '../errors.ts';
+import { appendLeadEvents, type EventsHub } from '../events.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { RoutingCache, RoutingContext } from '../routing-cache.ts';
 import {
@@ -50,6 +51,8 @@ export interface LeadIntakeOptions {
   maxBatch: number;
   /** Transactions in flight at once (1 on PGlite, which has one connection). */
   concurrency: number;
+  /** Told after a commit that wrote outbound events. */
+  events?: EventsHub;
 }
 
 /** From this attempt on, lock every row the policy can touch: the last restart always succeeds. */
@@ -170,7 +173,13 @@ export class LeadIntake {
           pools: routing.changedPools,
           owners: routing.changedOwners,
         });
-        return { routed: routable, leads, decisions, routing };
+        const events = await appendLeadEvents(
+          tx,
+          this.options.cache.activeEventTypes(),
+          decisions.map((decision, i) => ({ decision, lead: leads[i]! })),
+          new Date(now),
+        );
+        return { routed: routable, leads, decisions, routing, events };
       },
       {
         onRestart: (reason, error) => {
@@ -186,6 +195,7 @@ export class LeadIntake {
     );
     snapshot.absorb(outcome.routing.pools, outcome.routing.owners);
     snapshot.markRows(outcome.routing.locks);
+    this.options.events?.committed(outcome.events);
     return outcome;
   }
 

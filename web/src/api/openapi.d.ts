@@ -3096,7 +3096,7 @@ export interface paths {
           pool_id?: string;
           owner_id?: string;
           outcome?: 'assigned' | 'queued' | 'unroutable';
-          trigger?: 'intake' | 'reroute' | 'manual';
+          trigger?: 'intake' | 'reroute' | 'manual' | 'attribute_change';
           lead_id?: string;
           policy_version?: string;
           /** @description `next_cursor` of the previous page */
@@ -3186,6 +3186,714 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List webhook subscriptions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Webhook'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Subscribe a URL to events
+     * @description Deliveries are signed in the Standard Webhooks format with the subscription secret, returned in this response only.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['NewWebhookInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookWithSecret'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A webhook subscription (without its secret) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a subscription and its delivery log */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a subscription: url, event types, description, active */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['WebhookChangesInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Deliveries of a subscription, newest first */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'delivering' | 'delivered' | 'failed' | 'dead';
+          /** @description `next_cursor` of the previous page */
+          cursor?: string;
+          /** @description items per page (1–500) */
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send one delivery again now, with a fresh retry window */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          delivery_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a webhook.ping event to this subscription
+     * @description The ping is queued at once; its outcome shows in the delivery log.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3235,7 +3943,7 @@ export interface components {
       id: string;
       lead_id: string;
       /** @enum {string} */
-      trigger: 'intake' | 'reroute' | 'manual';
+      trigger: 'intake' | 'reroute' | 'manual' | 'attribute_change';
       /** @enum {string} */
       outcome: 'assigned' | 'queued' | 'unroutable';
       owner_id: string | null;
@@ -3578,6 +4286,73 @@ export interface components {
       published_at: string | null;
       validation: components['schemas']['PolicyValidationInput'];
     };
+    NewWebhookInput: {
+      /** @description absolute http or https URL receiving the events */
+      url: string;
+      /** @description event types delivered: lead.assigned, lead.reassigned, lead.queued, lead.touched, sla.warning, sla.breached, lead.escalated, policy.published, webhook.disabled, or * for all */
+      event_types: string[];
+      description?: string | null;
+      active?: boolean;
+      /** @description your own signing secret (whsec_…); omit it to have one generated */
+      secret?: string;
+    };
+    WebhookChangesInput: {
+      /** @description absolute http or https URL receiving the events */
+      url?: string;
+      /** @description event types delivered: lead.assigned, lead.reassigned, lead.queued, lead.touched, sla.warning, sla.breached, lead.escalated, policy.published, webhook.disabled, or * for all */
+      event_types?: string[];
+      description?: string | null;
+      /** @description true enables the subscription again (also after it was disabled for failing) */
+      active?: boolean;
+    };
+    WebhookInput: {
+      id: string;
+      url: string;
+      event_types: string[];
+      description: string | null;
+      active: boolean;
+      /** @description why it was disabled after failing persistently (null when active or paused) */
+      disabled_reason: string | null;
+      disabled_at: string | null;
+      /** @description no delivery succeeded since (null when healthy) */
+      failing_since: string | null;
+      created_at: string;
+      updated_at: string;
+    };
+    WebhookWithSecretInput: {
+      id: string;
+      url: string;
+      event_types: string[];
+      description: string | null;
+      active: boolean;
+      /** @description why it was disabled after failing persistently (null when active or paused) */
+      disabled_reason: string | null;
+      disabled_at: string | null;
+      /** @description no delivery succeeded since (null when healthy) */
+      failing_since: string | null;
+      created_at: string;
+      updated_at: string;
+      /** @description the signing secret: shown only in this response */
+      secret: string;
+    };
+    WebhookDeliveryInput: {
+      id: string;
+      /** @description the webhook-id header of every attempt */
+      event_id: string;
+      event_type: string;
+      lead_id: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'dead';
+      attempts: number;
+      next_attempt_at: string | null;
+      first_attempt_at: string | null;
+      last_attempt_at: string | null;
+      last_status_code: number | null;
+      last_error: string | null;
+      last_latency_ms: number | null;
+      delivered_at: string | null;
+      created_at: string;
+    };
     Error: {
       error: {
         /** @enum {string} */
@@ -3623,7 +4398,7 @@ export interface components {
       id: string;
       lead_id: string;
       /** @enum {string} */
-      trigger: 'intake' | 'reroute' | 'manual';
+      trigger: 'intake' | 'reroute' | 'manual' | 'attribute_change';
       /** @enum {string} */
       outcome: 'assigned' | 'queued' | 'unroutable';
       owner_id: string | null;
@@ -3965,6 +4740,73 @@ export interface components {
       updated_at: string;
       published_at: string | null;
       validation: components['schemas']['PolicyValidation'];
+    };
+    NewWebhook: {
+      /** @description absolute http or https URL receiving the events */
+      url: string;
+      /** @description event types delivered: lead.assigned, lead.reassigned, lead.queued, lead.touched, sla.warning, sla.breached, lead.escalated, policy.published, webhook.disabled, or * for all */
+      event_types: string[];
+      description?: string | null;
+      active?: boolean;
+      /** @description your own signing secret (whsec_…); omit it to have one generated */
+      secret?: string;
+    };
+    WebhookChanges: {
+      /** @description absolute http or https URL receiving the events */
+      url?: string;
+      /** @description event types delivered: lead.assigned, lead.reassigned, lead.queued, lead.touched, sla.warning, sla.breached, lead.escalated, policy.published, webhook.disabled, or * for all */
+      event_types?: string[];
+      description?: string | null;
+      /** @description true enables the subscription again (also after it was disabled for failing) */
+      active?: boolean;
+    };
+    Webhook: {
+      id: string;
+      url: string;
+      event_types: string[];
+      description: string | null;
+      active: boolean;
+      /** @description why it was disabled after failing persistently (null when active or paused) */
+      disabled_reason: string | null;
+      disabled_at: string | null;
+      /** @description no delivery succeeded since (null when healthy) */
+      failing_since: string | null;
+      created_at: string;
+      updated_at: string;
+    };
+    WebhookWithSecret: {
+      id: string;
+      url: string;
+      event_types: string[];
+      description: string | null;
+      active: boolean;
+      /** @description why it was disabled after failing persistently (null when active or paused) */
+      disabled_reason: string | null;
+      disabled_at: string | null;
+      /** @description no delivery succeeded since (null when healthy) */
+      failing_since: string | null;
+      created_at: string;
+      updated_at: string;
+      /** @description the signing secret: shown only in this response */
+      secret: string;
+    };
+    WebhookDelivery: {
+      id: string;
+      /** @description the webhook-id header of every attempt */
+      event_id: string;
+      event_type: string;
+      lead_id: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'dead';
+      attempts: number;
+      next_attempt_at: string | null;
+      first_attempt_at: string | null;
+      last_attempt_at: string | null;
+      last_status_code: number | null;
+      last_error: string | null;
+      last_latency_ms: number | null;
+      delivered_at: string | null;
+      created_at: string;
     };
   };
   responses: never;
