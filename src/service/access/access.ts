@@ -11,7 +11,8 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AccessDatabase, ApiTokensTable, UsersTable } from '../../store/schema-access.ts';
+import type { Database } from '../../store/schema.ts';
+import type { ApiTokensTable, UsersTable } from '../../store/schema-access.ts';
 import { createId } from '../../store/ids.ts';
 import { sqlState } from '../../store/db-errors.ts';
 import { invalid, notFound, ServiceError } from '../errors.ts';
@@ -27,7 +28,7 @@ import {
   TOKEN_DISPLAY_LENGTH,
 } from './tokens.ts';
 
-type Db = Kysely<AccessDatabase>;
+type Db = Kysely<Database>;
 
 /** Who asks for a change, and from where: what its audit entry records. */
 export interface AccessContext {
