@@ -79,18 +79,9 @@ export const SESSION_COOKIE = 'lr_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The error body of a refusal, in the API's one error shape. */
-export function accessErrorBody(error: AccessError): {
-  error: { code: string; message: string; details: never[] };
-} {
-  return { error: { code: error.code, message: error.message, details: [] } };
-}
-
-/** Sends an AccessError (401/403/429); the app's error handler calls this for thrown ones. */
+/** Sends an AccessError (401/403/429) through the app's one error handler. */
 export function sendAccessError(reply: FastifyReply, error: AccessError): FastifyReply {
-  if (error.code === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
-  if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-  return reply.code(error.statusCode).send(accessErrorBody(error));
+  return reply.send(error);
 }
 
 function checkRouteDeclaration(route: RouteOptions, publicUrls: ReadonlySet<string>): void {

@@ -18,6 +18,7 @@ import { sqlState } from '../../store/db-errors.ts';
 import { invalid, notFound, ServiceError } from '../errors.ts';
 import { AccessError, actorRef, type Actor } from './actor.ts';
 import { appendAudit } from './audit.ts';
+import type { RequestContext } from './context.ts';
 import { sha256Hex } from './canonical-json.ts';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { checkTeam, parseRole, ROLES, type Role } from './roles.ts';
@@ -30,12 +31,8 @@ import {
 
 type Db = Kysely<Database>;
 
-/** Who asks for a change, and from where: what its audit entry records. */
-export interface AccessContext {
-  actor: Actor;
-  requestId?: string | null;
-  clientAddress?: string | null;
-}
+/** Who asks for a change, and from where (the service's one request context). */
+export type AccessContext = RequestContext;
 
 /** A token as listed: never its secret. */
 export interface TokenInfo {
