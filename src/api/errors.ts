@@ -26,9 +26,7 @@ export const ACCESS_ERROR_CODES = ['unauthorized', 'forbidden', 'rate_limited'] 
 
 /** Every code an error response carries: the service's, access control's and HTTP's own. */
 export type ErrorCode =
-  | ServiceErrorCode
-  | (typeof HTTP_ERROR_CODES)[number]
-  | (typeof ACCESS_ERROR_CODES)[number];
+  ServiceErrorCode | (typeof HTTP_ERROR_CODES)[number] | (typeof ACCESS_ERROR_CODES)[number];
 
 /** The one place error codes meet HTTP statuses. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {

@@ -132,7 +132,11 @@ export class AccountService {
       const ids = accounts.map((a) => a.id);
       const existing = await findExistingIds(tx, 'accounts', ids);
       const saved = await upsertAccounts(tx, accounts);
-      const result = { created: ids.length - existing.size, updated: existing.size, count: ids.length };
+      const result = {
+        created: ids.length - existing.size,
+        updated: existing.size,
+        count: ids.length,
+      };
       await recordChange(tx, ctx, {
         action: 'account.bulk_upsert',
         target: { type: 'account', id: null },

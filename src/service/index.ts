@@ -13,6 +13,8 @@ import { PolicyService } from './policies.ts';
 import { LeadIntake } from './intake/index.ts';
 import { RoutingCache } from './routing-cache.ts';
 import { StateSnapshot } from './route-tasks.ts';
+import { createAccess, type Access, type AccessOptions } from './access/access.ts';
+import { createSettings, type Settings } from './access/settings.ts';
 
 export interface ServicesOptions {
   store: Store;
@@ -25,6 +27,8 @@ export interface ServicesOptions {
   concurrency?: number;
   /** How long cached owners, accounts and policies go unchecked under load (see RoutingCache). */
   cacheTtlMs?: number;
+  /** Options of the access service (token cache, sessions, login slow-down). */
+  access?: AccessOptions;
 }
 
 export interface Services {
@@ -38,6 +42,10 @@ export interface Services {
   readonly accounts: AccountService;
   readonly policies: PolicyService;
   readonly decisions: DecisionService;
+  /** Credentials (tokens, users, sessions) and the audit log. */
+  readonly access: Access;
+  /** Server settings (required approvals…), audited. */
+  readonly settings: Settings;
 }
 
 export function createServices(options: ServicesOptions): Services {
@@ -72,6 +80,8 @@ export function createServices(options: ServicesOptions): Services {
     accounts: new AccountService(db, onChange),
     policies: new PolicyService(db, cache, clock),
     decisions: new DecisionService(db),
+    access: createAccess(db, { clock, ...options.access }),
+    settings: createSettings(db, clock),
   };
 }
 

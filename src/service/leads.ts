@@ -41,6 +41,12 @@ import {
 } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { runTransaction, type TransactionOptions } from '../store/transaction.ts';
+import {
+  checkTeamScope,
+  recordChange,
+  SYSTEM_CONTEXT,
+  type RequestContext,
+} from './access/context.ts';
 import { toServiceError } from './database-errors.ts';
 import { notFound, ServiceError } from './errors.ts';
 import { externalIdKey } from './intake/idempotency.ts';
@@ -172,6 +178,7 @@ export class LeadService {
   async rerouteLead(
     id: string,
     input: { reason: string; actor?: string },
+    rc: RequestContext = SYSTEM_CONTEXT,
   ): Promise<{ lead: LeadRecord; decision: DecisionRecord }> {
     if (!isUuid(id)) throw notFound('lead', id);
     const receivedAt = performance.now();
@@ -183,6 +190,7 @@ export class LeadService {
       async (tx) => {
         const lead = await lockLead(tx, id);
         if (!lead) throw notFound('lead', id);
+        this.checkLeadTeam(rc, lead, ctx.directory.owners);
         const holds = lead.ownerId && isOpenLeadStatus(lead.status) ? lead.ownerId : undefined;
         const attributes = lead.attributes as Lead;
         const routed = await routeTasks(
@@ -224,6 +232,13 @@ export class LeadService {
           accountId: after.accountId,
           updatedAt: at,
         });
+        await recordChange(tx, rc, {
+          action: 'lead.reroute',
+          target: { type: 'lead', id },
+          before: { owner_id: lead.ownerId, queue_id: lead.queueId, status: lead.status },
+          after: { owner_id: updated.ownerId, queue_id: updated.queueId, status: updated.status },
+          details: { reason: input.reason, decision_id: record.id },
+        });
         return { routed, lead: updated, decision: record };
       },
       {
@@ -247,6 +262,7 @@ export class LeadService {
   async assignLead(
     id: string,
     input: { ownerId: string; reason: string; actor?: string },
+    rc: RequestContext = SYSTEM_CONTEXT,
   ): Promise<{ lead: LeadRecord; decision: DecisionRecord }> {
     if (!isUuid(id)) throw notFound('lead', id);
     const receivedAt = performance.now();
@@ -261,6 +277,8 @@ export class LeadService {
         [{ path: 'owner_id', message: `no owner with id ${JSON.stringify(input.ownerId)}` }],
       );
     }
+    // A manager assigns only to the owners of its team.
+    checkTeamScope(rc, 'leads:assign', owner.team, `owner ${JSON.stringify(input.ownerId)}`);
     const decision: Decision = {
       outcome: 'assigned',
       ownerId: input.ownerId,
@@ -276,6 +294,7 @@ export class LeadService {
     const out = await this.transact(async (tx) => {
       const lead = await lockLead(tx, id);
       if (!lead) throw notFound('lead', id);
+      this.checkLeadTeam(rc, lead, this.o.cache.currentDirectory().owners);
       const previous = lead.ownerId && isOpenLeadStatus(lead.status) ? lead.ownerId : undefined;
       if (previous !== input.ownerId) {
         const ids = [...new Set([previous, input.ownerId].filter((x): x is string => !!x))].sort();
@@ -312,10 +331,27 @@ export class LeadService {
         assignedAt: after.assignedAt,
         updatedAt: at,
       });
+      await recordChange(tx, rc, {
+        action: 'lead.assign',
+        target: { type: 'lead', id },
+        before: { owner_id: lead.ownerId, queue_id: lead.queueId, status: lead.status },
+        after: { owner_id: updated.ownerId, queue_id: updated.queueId, status: updated.status },
+        details: { reason: input.reason, decision_id: record.id },
+      });
       return { lead: updated, decision: record };
     });
     this.o.metrics?.recordDecision(decision, 'manual', (performance.now() - receivedAt) / 1000);
     return out;
+  }
+
+  /** A manager acts only on leads held by (or queued without) an owner of its team. */
+  private checkLeadTeam(
+    rc: RequestContext,
+    lead: LeadRecord,
+    owners: ReadonlyMap<string, { team?: string | null }>,
+  ): void {
+    const team = lead.ownerId ? owners.get(lead.ownerId)?.team : undefined;
+    checkTeamScope(rc, 'leads:assign', team, `lead ${lead.id}`);
   }
 
   private async contextOrUndefined(now: number): Promise<RoutingContext | undefined> {

@@ -19,7 +19,12 @@ import { readOwnerStates } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { alreadyExists, checkSameId, withoutNulls, writeThenNotify } from './directory.ts';
 import { invalid, notFound, readOrFail } from './errors.ts';
-import { checkTeamScope, recordChange, SYSTEM_CONTEXT, type RequestContext } from './access/context.ts';
+import {
+  checkTeamScope,
+  recordChange,
+  SYSTEM_CONTEXT,
+  type RequestContext,
+} from './access/context.ts';
 import { decodeId, toPage, type Page } from './pages.ts';
 
 /** An owner with its routing counters, once it has any (open leads, this day's and week's count). */
@@ -142,7 +147,11 @@ export class OwnerService {
       const ids = owners.map((o) => o.id);
       const existing = await findExistingIds(tx, 'owners', ids);
       const saved = await upsertOwners(tx, owners);
-      const result = { created: ids.length - existing.size, updated: existing.size, count: ids.length };
+      const result = {
+        created: ids.length - existing.size,
+        updated: existing.size,
+        count: ids.length,
+      };
       // One entry for the upload: which owners it created and replaced, and what they are now.
       await recordChange(tx, ctx, {
         action: 'owner.bulk_upsert',

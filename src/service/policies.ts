@@ -193,23 +193,22 @@ export class PolicyService {
   }
 
   /**
-   * Rolls back to an earlier version: publishes a copy of it (a new version, based on it),
+   * Rolls back to an earlier version `id`: publishes a copy of it (a new version, based on it),
    * effective now or at `effectiveFrom`. 404 for a version that does not exist.
    */
   async rollback(
     id: string,
-    options: { toVersion: string; effectiveFrom?: string; note?: string },
+    options: { effectiveFrom?: string; note?: string },
     ctx: RequestContext = SYSTEM_CONTEXT,
   ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
     const now = this.clock();
     const effective = this.checkEffective(options.effectiveFrom, now);
-    await this.getVersion(id);
-    const earlier = await this.getVersion(options.toVersion);
+    const earlier = await this.getVersion(id);
     if (earlier.status !== 'published') {
       throw new ServiceError(
         'invalid_state',
         `policy version ${earlier.id} was never published; roll back to a published version`,
-        [{ path: 'to_version', message: 'not a published version' }],
+        [{ path: 'id', message: 'not a published version' }],
       );
     }
     const validation = await this.validateDocument(earlier.document, earlier.id);
@@ -239,7 +238,7 @@ export class PolicyService {
         action: 'policy.rollback',
         target: { type: 'policy_version', id: published.id },
         after: auditedVersion(published),
-        details: { rolled_back_to: earlier.id, from_version: id },
+        details: { rolled_back_to: earlier.id },
       });
       return { ...published, validation };
     });
@@ -299,7 +298,11 @@ export class PolicyService {
       await recordChange(tx, ctx, {
         action: verdict === 'approve' ? 'policy.approve' : 'policy.reject',
         target: { type: 'policy_version', id },
-        details: { ...outcome, content_hash: current.contentHash, comment: options.comment ?? null },
+        details: {
+          ...outcome,
+          content_hash: current.contentHash,
+          comment: options.comment ?? null,
+        },
       });
       return outcome;
     });
@@ -363,7 +366,12 @@ export class PolicyService {
             approvals.rejections > 0
               ? `policy version ${id} was rejected by ${approvals.rejections} reviewer(s); edit it or have them approve`
               : `policy version ${id} needs ${required} approval(s) by other ops or admin actors; ${missing} missing`,
-            [{ path: 'approvals', message: `${approvals.approvals} of ${required}; ${Math.max(missing, 0)} missing` }],
+            [
+              {
+                path: 'approvals',
+                message: `${approvals.approvals} of ${required}; ${Math.max(missing, 0)} missing`,
+              },
+            ],
           );
         }
       }

@@ -10,6 +10,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/healthz',
     {
+      config: { permission: 'public' },
+
       schema: {
         tags: ['health'],
         summary: 'The process is up',
@@ -22,6 +24,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/readyz',
     {
+      config: { permission: 'public' },
+
       schema: {
         tags: ['health'],
         summary: 'The database answers: ready for traffic',
@@ -48,7 +52,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/metrics',
-    { schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false } },
+    {
+      config: { permission: 'metrics:read' },
+      schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false },
+    },
     async (_request, reply) => {
       const registry = services.metrics.registry;
       return reply.header('content-type', registry.contentType).send(await registry.metrics());

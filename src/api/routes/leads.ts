@@ -1,4 +1,5 @@
 /** Lead intake and lead management: /v1/leads. */
+import { requestContext } from '../context.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import {
@@ -67,6 +68,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/v1/leads',
     {
+      config: { permission: 'leads:create' },
+
       schema: {
         tags: ['leads'],
         summary: 'Store and route a lead',
@@ -93,6 +96,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/v1/leads/batch',
     {
+      config: { permission: 'leads:create' },
+
       schema: {
         tags: ['leads'],
         summary: 'Store and route up to 1,000 leads',
@@ -133,6 +138,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/v1/leads',
     {
+      config: { permission: 'leads:read' },
+
       schema: {
         tags: ['leads'],
         summary: 'List leads, newest first',
@@ -159,6 +166,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/v1/leads/:id',
     {
+      config: { permission: 'leads:read' },
+
       schema: {
         tags: ['leads'],
         summary: 'A lead with its decision history (oldest first)',
@@ -174,6 +183,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.patch(
     '/v1/leads/:id',
     {
+      config: { permission: 'leads:update' },
+
       schema: {
         tags: ['leads'],
         summary: "Change a lead's attributes or status",
@@ -198,6 +209,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/v1/leads/:id/route',
     {
+      config: { permission: 'leads:assign' },
+
       schema: {
         tags: ['leads'],
         summary: 'Route a lead again now',
@@ -209,10 +222,14 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) => {
-      const r = await services.leads.rerouteLead(request.params.id, {
-        reason: request.body.reason,
-        actor: request.body.actor,
-      });
+      const r = await services.leads.rerouteLead(
+        request.params.id,
+        {
+          reason: request.body.reason,
+          actor: request.body.actor ?? request.actor?.name ?? undefined,
+        },
+        requestContext(request),
+      );
       return presentLeadAction(r);
     },
   );
@@ -220,6 +237,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/v1/leads/:id/assign',
     {
+      config: { permission: 'leads:assign' },
+
       schema: {
         tags: ['leads'],
         summary: 'Assign a lead by hand',
@@ -232,11 +251,15 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     },
     async (request) => {
       const b = request.body;
-      const r = await services.leads.assignLead(request.params.id, {
-        ownerId: b.owner_id,
-        reason: b.reason,
-        actor: b.actor,
-      });
+      const r = await services.leads.assignLead(
+        request.params.id,
+        {
+          ownerId: b.owner_id,
+          reason: b.reason,
+          actor: b.actor ?? request.actor?.name ?? undefined,
+        },
+        requestContext(request),
+      );
       return presentLeadAction(r);
     },
   );

@@ -17,7 +17,14 @@ import { createId } from '../../store/ids.ts';
 import { sqlState } from '../../store/db-errors.ts';
 import { invalid, notFound, ServiceError } from '../errors.ts';
 import { AccessError, actorRef, type Actor } from './actor.ts';
-import { appendAudit } from './audit.ts';
+import {
+  appendAudit,
+  exportAuditCsv,
+  exportAuditJsonLines,
+  listAudit,
+  verifyAuditChain,
+  type AuditFilter,
+} from './audit.ts';
 import type { RequestContext } from './context.ts';
 import { sha256Hex } from './canonical-json.ts';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
@@ -700,7 +707,16 @@ export function createAccess(db: Db, options: AccessOptions = {}) {
     await Promise.all([...pendingWrites]);
   }
 
+  /** The audit log, read: a page, the exports, the chain's verification. */
+  const audit = {
+    list: (filter: Parameters<typeof listAudit>[1]) => listAudit(db, filter),
+    exportCsv: (filter: AuditFilter) => exportAuditCsv(db, filter),
+    exportJsonLines: (filter: AuditFilter) => exportAuditJsonLines(db, filter),
+    verify: () => verifyAuditChain(db),
+  };
+
   return {
+    audit,
     authenticateToken,
     createToken,
     listTokens,

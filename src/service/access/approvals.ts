@@ -45,10 +45,7 @@ export async function countApprovals(
   if (excluding?.id) {
     query = query.where((eb) =>
       eb.not(
-        eb.and([
-          eb('approver_kind', '=', excluding.kind),
-          eb('approver_id', '=', excluding.id!),
-        ]),
+        eb.and([eb('approver_kind', '=', excluding.kind), eb('approver_id', '=', excluding.id!)]),
       ),
     );
   }
