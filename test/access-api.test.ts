@@ -54,7 +54,9 @@ async function buildTestApp(options: Partial<AuthOptions> = {}): Promise<Fastify
   a.setErrorHandler((error, _request, reply) => {
     if (error instanceof AccessError) return sendAccessError(reply, error);
     if ((error as { validation?: unknown }).validation) {
-      return reply.code(400).send({ error: { code: 'validation_failed', message: error.message } });
+      return reply
+        .code(400)
+        .send({ error: { code: 'validation_failed', message: (error as Error).message } });
     }
     if (error instanceof ServiceError) {
       return reply.code(400).send({ error: { code: error.code, message: error.message } });

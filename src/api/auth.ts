@@ -280,6 +280,7 @@ export function registerSessionRoutes(
       schema: {
         tags: ['auth'],
         summary: 'Log in with a username and password: starts a session (cookie)',
+        security: [],
         description:
           'Sets the HttpOnly, SameSite=Strict session cookie and returns the CSRF token to send in X-CSRF-Token with every change. Failed attempts are counted; after three, each must wait longer (429 with Retry-After).',
         body: loginSchema,

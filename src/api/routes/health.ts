@@ -15,6 +15,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         tags: ['health'],
         summary: 'The process is up',
+        security: [],
         response: { 200: z.object({ status: z.literal('ok') }) },
       },
     },
@@ -29,6 +30,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         tags: ['health'],
         summary: 'The database answers: ready for traffic',
+        security: [],
         response: {
           200: z.object({ status: z.literal('ready'), database: z.string() }),
           503: z.object({
