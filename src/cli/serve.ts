@@ -36,12 +36,20 @@ export interface ServeOptions {
 /** A running server. */
 export interface RunningServer {
   url: string;
+  /**
+   * Secrets printed at start: the first start's admin token (empty database) and, with --demo,
+   * one token per role.
+   */
+  tokens: { bootstrap?: string; demo: Array<{ role: string; secret: string }> };
   config: Config;
   store: Store;
   services: Services;
   app: FastifyInstance;
   close(): Promise<void>;
 }
+
+/** The team the demo's manager token manages (a team of examples/owners.yaml). */
+const DEMO_TEAM = 'central';
 
 /** Starts the service; resolves once it listens. Throws ConfigError or a store error at once. */
 export async function runServe(options: ServeOptions = {}): Promise<RunningServer> {
@@ -71,6 +79,9 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
       concurrency: config.routingConcurrency,
       cacheTtlMs: config.cacheTtlMs,
     });
+    // First start: an empty database gets an admin token, printed once (no default password).
+    const bootstrap = await services.access.ensureBootstrapAdmin();
+    const demoTokens = config.demo ? await services.access.createDemoTokens(DEMO_TEAM) : [];
     if (config.demo) {
       const demo = await loadDemoData(store.db, services);
       logger.info(
@@ -92,6 +103,26 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
     if (options.announce !== false) {
       console.log(`leadrouter listening on ${url}  (API docs: ${url}/docs)`);
       console.log(`data: ${where}`);
+      if (bootstrap) {
+        console.log('');
+        console.log(
+          'First start: an admin API token was created. It is shown only now; keep it safe:',
+        );
+        console.log(`  export TOKEN=${bootstrap.secret}`);
+      }
+      if (demoTokens.length) {
+        console.log('');
+        console.log('Demo tokens, one per role (paste a line into your shell, then use $TOKEN):');
+        for (const t of demoTokens) {
+          console.log(
+            `  export TOKEN=${t.secret}  # ${t.role}${t.role === 'manager' ? ` of team ${DEMO_TEAM}` : ''}`,
+          );
+        }
+      }
+      if (bootstrap || demoTokens.length) {
+        console.log('');
+        console.log(`  curl -H "Authorization: Bearer $TOKEN" ${url}/v1/owners`);
+      }
     }
     logger.info({ url, database: store.kind, location: store.location }, 'leadrouter started');
 
@@ -117,7 +148,18 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     }
-    return { url, config, store, services, app: server, close };
+    return {
+      url,
+      tokens: {
+        bootstrap: bootstrap?.secret,
+        demo: demoTokens.map((t) => ({ role: t.role, secret: t.secret })),
+      },
+      config,
+      store,
+      services,
+      app: server,
+      close,
+    };
   } catch (error) {
     await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
