@@ -225,7 +225,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         description:
           'Publishes a new version with the content of this earlier published version (based on it), effective now or at `effective_from`. 404 when the version does not exist.',
         params: idParams,
-        body: rollbackSchema.optional(),
+        body: rollbackSchema.nullish(),
       },
       policyWithValidationSchema,
     ),
@@ -250,7 +250,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
           description:
             'A verdict on the draft as it is now: editing it revokes the verdicts given. Publication needs the number of approvals the setting `policies.required_approvals` asks for, by actors other than the publisher, and no standing rejection.',
           params: idParams,
-          body: reviewSchema.optional(),
+          body: reviewSchema.nullish(),
         },
         reviewResultSchema,
       ),

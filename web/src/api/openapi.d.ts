@@ -3978,7 +3978,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['PolicyRollbackInput'];
+          'application/json': components['schemas']['PolicyRollbackInput'] | null;
         };
       };
       responses: {
@@ -4108,7 +4108,7 @@ export interface paths {
         content: {
           'application/json': {
             comment?: string;
-          };
+          } | null;
         };
       };
       responses: {
@@ -4238,7 +4238,7 @@ export interface paths {
         content: {
           'application/json': {
             comment?: string;
-          };
+          } | null;
         };
       };
       responses: {
