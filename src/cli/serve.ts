@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp, createLogger, flushLogger } from '../api/app.ts';
+import type { RateLimits } from '../api/auth.ts';
 import {
   ConfigError,
   loadConfig,
@@ -51,6 +52,33 @@ export interface RunningServer {
 /** The team the demo's manager token manages (a team of examples/owners.yaml). */
 const DEMO_TEAM = 'central';
 
+/**
+ * Rate limits from the environment: RATE_LIMIT_TOKEN, RATE_LIMIT_SESSION and
+ * RATE_LIMIT_ANONYMOUS (requests per minute per credential or address); unset keeps the defaults
+ * of src/api/auth.ts.
+ */
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimits {
+  const read = (name: string): number | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ConfigError(
+        `${name}: expected a whole number of requests per minute, got ${JSON.stringify(value)}`,
+      );
+    }
+    return n;
+  };
+  const limits: RateLimits = {};
+  const token = read('RATE_LIMIT_TOKEN');
+  const session = read('RATE_LIMIT_SESSION');
+  const anonymous = read('RATE_LIMIT_ANONYMOUS');
+  if (token !== undefined) limits.token = token;
+  if (session !== undefined) limits.session = session;
+  if (anonymous !== undefined) limits.anonymous = anonymous;
+  return limits;
+}
+
 /** Starts the service; resolves once it listens. Throws ConfigError or a store error at once. */
 export async function runServe(options: ServeOptions = {}): Promise<RunningServer> {
   const config = loadConfig({
@@ -90,6 +118,7 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
       );
     }
     app = await buildApp(services, {
+      rateLimits: rateLimitsFromEnv(process.env),
       bodyLimit: config.bodyLimit,
       logger,
       validateResponses: config.validateResponses,
