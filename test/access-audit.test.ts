@@ -9,11 +9,11 @@ import {
   redactAuditEntry,
   verifyAuditChain,
 } from '../src/service/access/audit.ts';
-import type { AccessDatabase } from '../src/store/schema-access.ts';
+import type { Database } from '../src/store/schema.ts';
 import { openAccessTestStore, type AccessTestStore } from './access-harness.ts';
 
 let t: AccessTestStore;
-let db: Kysely<AccessDatabase>;
+let db: Kysely<Database>;
 beforeAll(async () => {
   t = await openAccessTestStore();
   db = t.db;
@@ -30,7 +30,7 @@ async function collect(gen: AsyncGenerator<string>): Promise<string> {
 }
 
 /** Runs `change` with the append-only trigger off, as a superuser could. */
-async function tamper(change: (tx: Kysely<AccessDatabase>) => Promise<unknown>): Promise<void> {
+async function tamper(change: (tx: Kysely<Database>) => Promise<unknown>): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await sql`alter table audit_log disable trigger audit_log_append_only`.execute(tx);
     await change(tx);

@@ -4,12 +4,12 @@
  */
 import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../src/store/database.ts';
-import type { AccessDatabase } from '../src/store/schema-access.ts';
+import type { Database } from '../src/store/schema.ts';
 import { createTestDatabase, type TestDatabase } from './service-harness.ts';
 
 export interface AccessTestStore {
   store: Store;
-  db: Kysely<AccessDatabase>;
+  db: Kysely<Database>;
   database: TestDatabase;
   close(): Promise<void>;
 }
@@ -20,7 +20,7 @@ export async function openAccessTestStore(poolSize = 12): Promise<AccessTestStor
   const store = await openStore({ ...database.storeOptions, poolSize });
   return {
     store,
-    db: store.db as unknown as Kysely<AccessDatabase>,
+    db: store.db,
     database,
     close: async () => {
       await store.close();

@@ -8,6 +8,7 @@ import {
   DATABASE_KIND,
   json,
   type TestContext,
+  authenticateByDefault,
 } from './service-harness.ts';
 
 let t: TestContext;
@@ -155,6 +156,7 @@ describe(`policies (${DATABASE_KIND})`, () => {
     // A second instance on the same database: its own caches, learning of changes from the store.
     const other = createServices({ store: t.store, clock: () => t.now() });
     const otherApp = await buildApp(other, { logger: 'silent' });
+    authenticateByDefault(otherApp, t.adminToken);
     try {
       const warm = json(
         await otherApp.inject({ method: 'POST', url: '/v1/leads', payload: { country: 'DE' } }),

@@ -9,6 +9,7 @@ import {
   json,
   seed,
   type TestContext,
+  authenticateByDefault,
 } from './service-harness.ts';
 
 let t: TestContext;
@@ -95,6 +96,7 @@ describe('logs', () => {
     });
     const services = createServices({ store: t.store });
     const app = await buildApp(services, { logger: pino({ level: 'info' }, sink) });
+    authenticateByDefault(app, t.adminToken);
     try {
       const res = await app.inject({
         method: 'POST',

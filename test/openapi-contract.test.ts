@@ -137,7 +137,11 @@ describe('the typed client', () => {
     await seed(t.app);
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = t.app.server.address() as AddressInfo;
-    api = createApiClient(`http://127.0.0.1:${port}`);
+    // Every request carries the harness's admin token, as a script would carry its own.
+    api = createApiClient(`http://127.0.0.1:${port}`, (request) => {
+      request.headers.set('authorization', `Bearer ${t.adminToken}`);
+      return fetch(request);
+    });
   });
   afterAll(() => t.close());
 

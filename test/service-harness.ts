@@ -11,10 +11,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/api/app.ts';
-import { createServices, type Services, type ServicesOptions } from '../src/service/index.ts';
+import {
+  createServices,
+  SYSTEM_CONTEXT,
+  type Services,
+  type ServicesOptions,
+} from '../src/service/index.ts';
 import { openStore, PGLITE_SUBDIR, quoteIdent, type Store } from '../src/store/database.ts';
 import { listMigrations } from '../src/store/migrate.ts';
 
@@ -115,7 +120,15 @@ export interface TestContext {
   db: TestDatabase;
   store: Store;
   services: Services;
+  /**
+   * The app. Its `inject` sends the harness's admin token unless the request names its own
+   * `authorization` header (or sets it to '' to send none).
+   */
   app: FastifyInstance;
+  /** The admin token's secret (the harness creates it). */
+  adminToken: string;
+  /** Creates a token of a role (a manager's team: `team`) and returns its secret. */
+  tokenFor(role: string, team?: string): Promise<string>;
   /** The services' clock; tests move it with `setNow`. */
   now(): number;
   setNow(ms: number): void;
@@ -134,12 +147,20 @@ export async function createTestContext(
     logger: 'silent',
     validateResponses: true,
     bodyLimit: 1024 * 1024,
+    rateLimits: false,
   });
+  const tokenFor = async (role: string, team?: string) =>
+    (await services.access.createToken({ name: `test ${role}`, role, team }, SYSTEM_CONTEXT))
+      .secret;
+  const adminToken = await tokenFor('admin');
+  authenticateByDefault(app, adminToken);
   return {
     db,
     store,
     services,
     app,
+    adminToken,
+    tokenFor,
     now: () => now,
     setNow: (ms) => {
       now = ms;
@@ -150,6 +171,26 @@ export async function createTestContext(
       await db.drop();
     },
   };
+}
+
+/**
+ * Makes `app.inject` send `Authorization: Bearer <token>` unless the request gives its own
+ * authorization header; an empty one sends none (a request without a credential).
+ */
+export function authenticateByDefault(app: FastifyInstance, token: string): void {
+  const inject = app.inject.bind(app) as (
+    options: InjectOptions,
+  ) => Promise<LightMyRequestResponse>;
+  const withToken = (options: InjectOptions | string) => {
+    const o: InjectOptions = typeof options === 'string' ? { url: options } : options;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    for (const [k, v] of Object.entries(o.headers ?? {})) {
+      if (v !== undefined) headers[k.toLowerCase()] = String(v);
+    }
+    if (headers.authorization === '') delete headers.authorization;
+    return inject({ ...o, headers });
+  };
+  (app as { inject: unknown }).inject = withToken;
 }
 
 /** JSON body of an inject response, typed loosely for assertions. */

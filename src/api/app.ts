@@ -19,7 +19,9 @@ import {
 import { pino, type Logger } from 'pino';
 import { ServiceError, type Services } from '../service/index.ts';
 import { errorBody, handleError, loggable } from './errors.ts';
+import { registerAuth, type RateLimits } from './auth.ts';
 import { registerOpenApi } from './openapi.ts';
+import { accessRoutes } from './routes/access.ts';
 import { FAST_CHECKS } from './schemas.ts';
 import { UNSTORABLE_MESSAGE, unstorablePaths } from './storable.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -39,6 +41,13 @@ export interface AppOptions {
   validateResponses?: boolean;
   /** Version shown in the OpenAPI document. */
   version?: string;
+  /** Rate limits per credential, or false for none. */
+  rateLimits?: RateLimits | false;
+  /**
+   * False turns authentication off (every request acts as the system): only for the benchmark
+   * that measures what authentication costs. Never in a server.
+   */
+  authenticate?: boolean;
 }
 
 /** Body types other than JSON, accepted only by the routes that document them. */
@@ -180,6 +189,16 @@ export async function buildApp(
     void reply.header('x-request-id', request.id);
   });
 
+  // Before every route: routes registered later are checked for a declared permission.
+  if (options.authenticate !== false) {
+    await registerAuth(app, {
+      access: services.access,
+      rateLimits: options.rateLimits,
+      publicUrls: ['/openapi.json', '/docs', '/docs/*'],
+    });
+  } else {
+    app.decorate('routePermissions', new Map());
+  }
   await registerOpenApi(app, { version: options.version });
 
   await app.register(healthRoutes, { services });
@@ -189,6 +208,7 @@ export async function buildApp(
   await app.register(policyRoutes, { services });
   await app.register(decisionRoutes, { services });
   await app.register(webhookRoutes, { services });
+  await app.register(accessRoutes, { services });
   await app.ready();
   return app;
 }

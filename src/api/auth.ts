@@ -21,22 +21,30 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   AccessError,
   csrfMatches,
   isPermission,
   PERMISSIONS,
+  ROLES,
   scopeOf,
   type Access,
   type Actor,
   type Permission,
   type Scope,
 } from '../service/index.ts';
+import { errorSchema } from './schemas.ts';
 
 /** What a route needs: a permission, any valid credential, or nothing. */
 export type RouteAccess = Permission | 'authenticated' | 'public';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** What each route needs, by `METHOD /path` (registerAuth fills it as routes are added). */
+    routePermissions: ReadonlyMap<string, RouteAccess>;
+  }
   interface FastifyContextConfig {
     permission?: RouteAccess;
   }
@@ -79,22 +87,29 @@ export const SESSION_COOKIE = 'lr_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The error body of a refusal, in the API's one error shape. */
-export function accessErrorBody(error: AccessError): {
-  error: { code: string; message: string; details: never[] };
-} {
-  return { error: { code: error.code, message: error.message, details: [] } };
-}
-
-/** Sends an AccessError (401/403/429); the app's error handler calls this for thrown ones. */
+/**
+ * Sends an AccessError (401/403/429) from a hook, in the shape and with the headers the app's
+ * error handler gives thrown ones (src/api/errors.ts).
+ */
 export function sendAccessError(reply: FastifyReply, error: AccessError): FastifyReply {
   if (error.code === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
   if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-  return reply.code(error.statusCode).send(accessErrorBody(error));
+  return reply
+    .code(error.statusCode)
+    .send({ error: { code: error.code, message: error.message, details: [] } });
+}
+
+/** Whether `url` is one of the public patterns (`/docs/*` covers everything under /docs/). */
+function isPublicUrl(url: string, publicUrls: ReadonlySet<string>): boolean {
+  if (publicUrls.has(url)) return true;
+  for (const pattern of publicUrls) {
+    if (pattern.endsWith('/*') && url.startsWith(pattern.slice(0, -1))) return true;
+  }
+  return false;
 }
 
 function checkRouteDeclaration(route: RouteOptions, publicUrls: ReadonlySet<string>): void {
-  if (publicUrls.has(route.url)) return;
+  if (isPublicUrl(route.url, publicUrls)) return;
   const declared = (route.config as { permission?: unknown } | undefined)?.permission;
   if (declared === 'public' || declared === 'authenticated' || isPermission(declared)) return;
   const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
@@ -118,10 +133,18 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
   app.decorateRequest('actor', null);
   app.decorateRequest('accessScope', null);
   app.decorateRequest('sessionCsrf', null);
-  app.addHook('onRoute', (route) => checkRouteDeclaration(route, publicUrls));
+  const declared = new Map<string, RouteAccess>();
+  app.decorate('routePermissions', declared);
+  app.addHook('onRoute', (route) => {
+    checkRouteDeclaration(route, publicUrls);
+    const permission = isPublicUrl(route.url, publicUrls)
+      ? 'public'
+      : (route.config as { permission: RouteAccess }).permission;
+    for (const method of [route.method].flat()) declared.set(`${method} ${route.url}`, permission);
+  });
 
   const routeAccess = (request: FastifyRequest): RouteAccess | undefined => {
-    if (publicUrls.has(request.routeOptions.url ?? '')) return 'public';
+    if (isPublicUrl(request.routeOptions.url ?? '', publicUrls)) return 'public';
     return request.routeOptions.config.permission;
   };
 
@@ -237,7 +260,8 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
  * Login, logout and the current session, for the dashboard. Login is public (and rate-limited by
  * address, besides its own slow-down per username and address); the cookie is HttpOnly,
  * SameSite=Strict, Path=/, and Secure when the request came over https (behind a proxy, set
- * Fastify's trustProxy so X-Forwarded-Proto counts).
+ * Fastify's trustProxy so X-Forwarded-Proto counts). The app must use the zod type provider's
+ * validator (buildApp does).
  */
 export function registerSessionRoutes(
   app: FastifyInstance,
@@ -246,54 +270,115 @@ export function registerSessionRoutes(
   const { access } = options;
   const cookieName = options.cookieName ?? SESSION_COOKIE;
   const prefix = options.prefix ?? '/v1/auth';
+  const zapp = app.withTypeProvider<ZodTypeProvider>();
+  const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema };
 
-  app.post(`${prefix}/login`, { config: { permission: 'public' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as { username?: unknown; password?: unknown };
-    if (typeof body.username !== 'string' || typeof body.password !== 'string') {
-      const problems = ['username', 'password'].filter(
-        (k) => typeof (body as Record<string, unknown>)[k] !== 'string',
-      );
-      return reply.code(400).send({
-        error: {
-          code: 'validation_failed',
-          message: `invalid body: ${problems.map((p) => `${p}: expected a string`).join('; ')}`,
-          details: problems.map((path) => ({ path, message: 'expected a string' })),
-        },
+  zapp.post(
+    `${prefix}/login`,
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with a username and password: starts a session (cookie)',
+        security: [],
+        description:
+          'Sets the HttpOnly, SameSite=Strict session cookie and returns the CSRF token to send in X-CSRF-Token with every change. Failed attempts are counted; after three, each must wait longer (429 with Retry-After).',
+        body: loginSchema,
+        response: { 200: sessionStartedSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const started = await access.login({
+        username: request.body.username,
+        password: request.body.password,
+        clientAddress: request.ip,
+        requestId: request.id,
       });
-    }
-    const started = await access.login({
-      username: body.username,
-      password: body.password,
-      clientAddress: request.ip,
-      requestId: request.id,
-    });
-    void reply.setCookie(cookieName, started.sessionId, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      path: '/',
-      expires: started.expiresAt,
-    });
-    return {
-      user: started.user,
-      csrf_token: started.csrfToken,
-      expires_at: started.expiresAt.toISOString(),
-    };
-  });
+      void reply.setCookie(cookieName, started.sessionId, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.protocol === 'https',
+        path: '/',
+        expires: started.expiresAt,
+      });
+      return {
+        user: started.user,
+        csrf_token: started.csrfToken,
+        expires_at: started.expiresAt.toISOString(),
+      };
+    },
+  );
 
-  app.post(
+  zapp.post(
     `${prefix}/logout`,
-    { config: { permission: 'authenticated' } },
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        summary: 'End the session',
+        security: [{ sessionCookie: [] }],
+        response: { 204: z.null().describe('logged out'), ...errors },
+      },
+    },
     async (request, reply) => {
       const cookie = request.cookies[cookieName];
       if (cookie) await access.endSession(cookie);
       void reply.clearCookie(cookieName, { path: '/' });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
-  app.get(`${prefix}/session`, { config: { permission: 'authenticated' } }, async (request) => ({
-    actor: request.actor,
-    csrf_token: request.sessionCsrf,
-  }));
+  zapp.get(
+    `${prefix}/session`,
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        summary: "Who is calling: the actor of the credential (and the session's CSRF token)",
+        security: [{ bearerAuth: [] }, { sessionCookie: [] }],
+        response: { 200: whoAmISchema, ...errors },
+      },
+    },
+    async (request) => ({
+      actor: request.actor!,
+      csrf_token: request.sessionCsrf,
+    }),
+  );
 }
+
+const loginSchema = z.strictObject({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(1024),
+});
+
+export const actorSchema = z
+  .object({
+    kind: z.enum(['user', 'token', 'system', 'anonymous']),
+    id: z.string().nullable(),
+    name: z.string().nullable(),
+    role: z.enum(ROLES).nullable(),
+    team: z.string().nullable(),
+  })
+  .meta({ id: 'Actor' });
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    email: z.string().nullable(),
+    display_name: z.string().nullable(),
+    role: z.enum(ROLES),
+    team: z.string().nullable(),
+    disabled: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'User' });
+
+const sessionStartedSchema = z.object({
+  user: userSchema,
+  csrf_token: z.string(),
+  expires_at: z.string(),
+});
+
+const whoAmISchema = z.object({ actor: actorSchema, csrf_token: z.string().nullable() });

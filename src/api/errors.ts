@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import {
+  AccessError,
   ServiceError,
   type ErrorCode as ServiceErrorCode,
   toServiceError,
@@ -20,14 +21,20 @@ export const HTTP_ERROR_CODES = [
   'method_not_allowed',
 ] as const;
 
-/** Every code an error response carries: the service's and HTTP's own. */
-export type ErrorCode = ServiceErrorCode | (typeof HTTP_ERROR_CODES)[number];
+/** Codes of authentication and authorisation (AccessError). */
+export const ACCESS_ERROR_CODES = ['unauthorized', 'forbidden', 'rate_limited'] as const;
+
+/** Every code an error response carries: the service's, access control's and HTTP's own. */
+export type ErrorCode =
+  ServiceErrorCode | (typeof HTTP_ERROR_CODES)[number] | (typeof ACCESS_ERROR_CODES)[number];
 
 /** The one place error codes meet HTTP statuses. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   invalid_json: 400,
   policy_invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -36,6 +43,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_state: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal: 500,
   unavailable: 503,
 };
@@ -76,6 +84,11 @@ export function handleError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  if (error instanceof AccessError) {
+    // 401 asks for a credential; 429 says when to come back.
+    if (error.code === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
+    if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+  }
   const { status, body } = translate(error);
   if (status >= 500) request.log.error({ err: loggable(error) }, 'request failed');
   void reply.status(status).send(body);
@@ -98,6 +111,9 @@ export function loggable(error: Error): Record<string, unknown> {
 
 function translate(error: FastifyError): { status: number; body: ErrorBody } {
   if (error instanceof ServiceError) return fromServiceError(error);
+  if (error instanceof AccessError) {
+    return { status: ERROR_STATUS[error.code], body: errorBody(error.code, error.message) };
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const prefix = CONTEXT_PREFIX[error.validationContext ?? 'body'] ?? '';
     const at = (path: string) => `${prefix}${path}`.replace(/\.$/, '') || '(body)';

@@ -66,6 +66,24 @@ export async function registerOpenApi(
           'Errors are `{"error": {"code", "message", "details": [{"path", "message"}]}}`.',
         version: options.version ?? '0.1.0',
       },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API token (`lr_live_…`): `leadrouter tokens create`, POST /v1/tokens, or printed at first start',
+          },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'lr_session',
+            description:
+              'The session cookie set by POST /v1/auth/login; changes also send X-CSRF-Token',
+          },
+        },
+      },
+      security: [{ bearerAuth: [] }, { sessionCookie: [] }],
       tags: [
         { name: 'leads', description: 'Intake, history, status, re-routing and manual assignment' },
         { name: 'owners', description: 'The owner directory and availability' },
@@ -73,11 +91,15 @@ export async function registerOpenApi(
         { name: 'policies', description: 'Versioned routing policies' },
         { name: 'decisions', description: 'The decision log' },
         { name: 'health', description: 'Health and metrics' },
+        { name: 'auth', description: 'Logging in and out (dashboard sessions)' },
+        { name: 'access', description: 'API tokens, users, the audit log and server settings' },
       ],
     },
     transform: jsonSchemaTransform,
     transformObject: withSharedSchemasInPlace,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+  app.get(OPENAPI_PATH, { schema: { hide: true }, config: { permission: 'public' } }, async () =>
+    app.swagger(),
+  );
 }

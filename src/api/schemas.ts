@@ -14,6 +14,7 @@ import {
   WORKING_HOURS_KEYS,
   type OWNER_KEYS,
 } from '../service/index.ts';
+import type { RouteAccess } from './auth.ts';
 import { ERROR_CODES } from './errors.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -33,12 +34,32 @@ export const errorSchema = z
 /** Error responses every route may give, for the OpenAPI document. */
 export const errorResponses = {
   400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
   404: errorSchema,
   409: errorSchema,
   413: errorSchema,
   415: errorSchema,
+  429: errorSchema,
   503: errorSchema,
 } as const;
+
+/** How a route may be called: a bearer token or the session cookie. */
+export const SECURITY: Array<Record<string, string[]>> = [
+  { bearerAuth: [] },
+  { sessionCookie: [] },
+];
+
+/** A route's description with the permission it needs, so the document says who may call it. */
+export function withPermission(description: string | undefined, permission: RouteAccess): string {
+  const needs =
+    permission === 'public'
+      ? 'Public: no credential needed.'
+      : permission === 'authenticated'
+        ? 'Needs any valid credential.'
+        : `Needs the permission \`${permission}\`.`;
+  return description ? `${description}\n\n${needs}` : needs;
+}
 
 /** What a route validates, besides its response. */
 export interface RouteParts {
@@ -55,15 +76,19 @@ export interface RouteParts {
  */
 export function routeDocs(tag: string) {
   return <P extends RouteParts, R extends z.ZodType, const S extends number = 200>(
+    permission: RouteAccess,
     summary: string,
     parts: P,
     response: R,
     status?: S,
   ) => ({
+    config: { permission },
     schema: {
       tags: [tag],
       summary,
       ...parts,
+      description: withPermission(parts.description, permission),
+      ...(permission !== 'public' && { security: SECURITY }),
       response: { [status ?? 200]: response, ...errorResponses } as Record<S, R> &
         typeof errorResponses,
     },
@@ -779,3 +804,26 @@ export const webhookDeliveryParams = z.object({
   id: z.string().min(1).max(200),
   delivery_id: z.string().min(1).max(200),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Policy governance
+// ---------------------------------------------------------------------------------------------
+
+export const rollbackSchema = z
+  .strictObject({
+    effective_from: isoTime.optional().describe('default now'),
+    note: z.string().max(2000).optional(),
+  })
+  .meta({ id: 'PolicyRollback' });
+
+export const reviewSchema = z.strictObject({ comment: z.string().max(2000).optional() });
+
+export const reviewResultSchema = z
+  .object({
+    version: z.string(),
+    verdict: z.string(),
+    approvals: z.number().int(),
+    rejections: z.number().int(),
+    required: z.number().int(),
+  })
+  .meta({ id: 'PolicyReview' });

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp, createLogger, flushLogger } from '../api/app.ts';
+import type { RateLimits } from '../api/auth.ts';
 import {
   ConfigError,
   loadConfig,
@@ -45,11 +46,46 @@ export interface ServeOptions {
 /** A running server. */
 export interface RunningServer {
   url: string;
+  /**
+   * Secrets printed at start: the first start's admin token (empty database) and, with --demo,
+   * one token per role.
+   */
+  tokens: { bootstrap?: string; demo: Array<{ role: string; secret: string }> };
   config: Config;
   store: Store;
   services: Services;
   app: FastifyInstance;
   close(): Promise<void>;
+}
+
+/** The team the demo's manager token manages (a team of examples/owners.yaml). */
+const DEMO_TEAM = 'central';
+
+/**
+ * Rate limits from the environment: RATE_LIMIT_TOKEN, RATE_LIMIT_SESSION and
+ * RATE_LIMIT_ANONYMOUS (requests per minute per credential or address); unset keeps the defaults
+ * of src/api/auth.ts.
+ */
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimits {
+  const read = (name: string): number | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ConfigError(
+        `${name}: expected a whole number of requests per minute, got ${JSON.stringify(value)}`,
+      );
+    }
+    return n;
+  };
+  const limits: RateLimits = {};
+  const token = read('RATE_LIMIT_TOKEN');
+  const session = read('RATE_LIMIT_SESSION');
+  const anonymous = read('RATE_LIMIT_ANONYMOUS');
+  if (token !== undefined) limits.token = token;
+  if (session !== undefined) limits.session = session;
+  if (anonymous !== undefined) limits.anonymous = anonymous;
+  return limits;
 }
 
 /** Starts the service; resolves once it listens. Throws ConfigError or a store error at once. */
@@ -81,6 +117,9 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
       concurrency: config.routingConcurrency,
       cacheTtlMs: config.cacheTtlMs,
     });
+    // First start: an empty database gets an admin token, printed once (no default password).
+    const bootstrap = await services.access.ensureBootstrapAdmin();
+    const demoTokens = config.demo ? await services.access.createDemoTokens(DEMO_TEAM) : [];
     if (config.demo) {
       const demo = await loadDemoData(store.db, services);
       logger.info(
@@ -91,6 +130,7 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
     const jobsMetrics = createJobsMetrics(services.metrics.registry);
     dispatcher = startWebhookDispatcher(store, services, { metrics: jobsMetrics, log: logger });
     app = await buildApp(services, {
+      rateLimits: rateLimitsFromEnv(process.env),
       bodyLimit: config.bodyLimit,
       logger,
       validateResponses: config.validateResponses,
@@ -104,6 +144,26 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
     if (options.announce !== false) {
       console.log(`leadrouter listening on ${url}  (API docs: ${url}/docs)`);
       console.log(`data: ${where}`);
+      if (bootstrap) {
+        console.log('');
+        console.log(
+          'First start: an admin API token was created. It is shown only now; keep it safe:',
+        );
+        console.log(`  export TOKEN=${bootstrap.secret}`);
+      }
+      if (demoTokens.length) {
+        console.log('');
+        console.log('Demo tokens, one per role (paste a line into your shell, then use $TOKEN):');
+        for (const t of demoTokens) {
+          console.log(
+            `  export TOKEN=${t.secret}  # ${t.role}${t.role === 'manager' ? ` of team ${DEMO_TEAM}` : ''}`,
+          );
+        }
+      }
+      if (bootstrap || demoTokens.length) {
+        console.log('');
+        console.log(`  curl -H "Authorization: Bearer $TOKEN" ${url}/v1/owners`);
+      }
     }
     logger.info({ url, database: store.kind, location: store.location }, 'leadrouter started');
 
@@ -130,7 +190,18 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     }
-    return { url, config, store, services, app: server, close };
+    return {
+      url,
+      tokens: {
+        bootstrap: bootstrap?.secret,
+        demo: demoTokens.map((t) => ({ role: t.role, secret: t.secret })),
+      },
+      config,
+      store,
+      services,
+      app: server,
+      close,
+    };
   } catch (error) {
     await app?.close().catch(() => undefined);
     await dispatcher?.stop().catch(() => undefined);

@@ -21,6 +21,7 @@ import { findExistingIds } from '../store/records.ts';
 import type { Database } from '../store/schema.ts';
 import { alreadyExists, checkSameId, withoutNulls, writeThenNotify } from './directory.ts';
 import { notFound, readOrFail } from './errors.ts';
+import { recordChange, SYSTEM_CONTEXT, type RequestContext } from './access/context.ts';
 import type { BulkResult } from './owners.ts';
 import { decodeId, toPage, type Page } from './pages.ts';
 
@@ -55,17 +56,29 @@ export class AccountService {
   }
 
   /** Creates one account (accounts-file values); 409 when the id exists. */
-  async createAccount(values: Record<string, unknown>): Promise<AccountRecord> {
+  async createAccount(
+    values: Record<string, unknown>,
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<AccountRecord> {
     const account = readOne(values);
-    const [created] = await this.db
-      .transaction()
-      .execute((tx) => upsertAccounts(tx, [account], { onlyNew: true }));
-    if (!created) throw alreadyExists('account', account.id);
-    return created;
+    return writeThenNotify(this.db, this.onChange, async (tx) => {
+      const [created] = await upsertAccounts(tx, [account], { onlyNew: true });
+      if (!created) throw alreadyExists('account', account.id);
+      await recordChange(tx, ctx, {
+        action: 'account.create',
+        target: { type: 'account', id: created.id },
+        after: writeAccount(created),
+      });
+      return created;
+    });
   }
 
   /** Changes some fields; `attributes` are merged key by key (a null value removes one). */
-  async updateAccount(id: string, patch: Record<string, unknown>): Promise<AccountRecord> {
+  async updateAccount(
+    id: string,
+    patch: Record<string, unknown>,
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<AccountRecord> {
     checkSameId('account', id, patch);
     return writeThenNotify(this.db, this.onChange, async (tx) => {
       const current = await findAccount(tx, id);
@@ -81,39 +94,60 @@ export class AccountService {
       const [saved] = await upsertAccounts(tx, [
         readOne({ ...writeAccount(current), ...rest, attributes, id }),
       ]);
+      await recordChange(tx, ctx, {
+        action: 'account.update',
+        target: { type: 'account', id },
+        before: writeAccount(current),
+        after: writeAccount(saved!),
+      });
       return saved!;
     });
   }
 
   /** Creates or replaces many accounts given as accounts-file values, all or nothing. */
-  async upsertAccounts(values: readonly unknown[]): Promise<BulkResult> {
+  async upsertAccounts(
+    values: readonly unknown[],
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<BulkResult> {
     const accounts = readOrFail(() => readAccounts(values.map(withoutNulls)), {
       message: (n) => `invalid accounts: ${n} problem(s)`,
     });
-    return this.save(accounts);
+    return this.save(accounts, ctx);
   }
 
   /** Creates or replaces the accounts of an accounts file, all or nothing. */
-  async importAccounts(text: string, format: AccountsFormat): Promise<BulkResult> {
+  async importAccounts(
+    text: string,
+    format: AccountsFormat,
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<BulkResult> {
     const accounts = readOrFail(() => parseAccounts(text, format), {
       message: (n) => `invalid accounts: ${n} problem(s)`,
     });
-    return this.save(accounts);
+    return this.save(accounts, ctx);
   }
 
-  private async save(accounts: readonly Account[]): Promise<BulkResult> {
+  private async save(accounts: readonly Account[], ctx: RequestContext): Promise<BulkResult> {
     return writeThenNotify(this.db, this.onChange, async (tx) => {
-      const existing = await findExistingIds(
-        tx,
-        'accounts',
-        accounts.map((a) => a.id),
-      );
-      await upsertAccounts(tx, accounts);
-      return {
-        created: accounts.length - existing.size,
+      const ids = accounts.map((a) => a.id);
+      const existing = await findExistingIds(tx, 'accounts', ids);
+      const saved = await upsertAccounts(tx, accounts);
+      const result = {
+        created: ids.length - existing.size,
         updated: existing.size,
-        count: accounts.length,
+        count: ids.length,
       };
+      await recordChange(tx, ctx, {
+        action: 'account.bulk_upsert',
+        target: { type: 'account', id: null },
+        after: saved.map(writeAccount),
+        details: {
+          ...result,
+          created_ids: ids.filter((id) => !existing.has(id)),
+          updated_ids: ids.filter((id) => existing.has(id)),
+        },
+      });
+      return result;
     });
   }
 }

@@ -15,6 +15,8 @@ import { RoutingCache } from './routing-cache.ts';
 import { StateSnapshot } from './route-tasks.ts';
 import { EventsHub } from './events.ts';
 import { WebhookService } from './webhooks.ts';
+import { createAccess, type Access, type AccessOptions } from './access/access.ts';
+import { createSettings, type Settings } from './access/settings.ts';
 
 export interface ServicesOptions {
   store: Store;
@@ -27,6 +29,8 @@ export interface ServicesOptions {
   concurrency?: number;
   /** How long cached owners, accounts and policies go unchecked under load (see RoutingCache). */
   cacheTtlMs?: number;
+  /** Options of the access service (token cache, sessions, login slow-down). */
+  access?: AccessOptions;
 }
 
 export interface Services {
@@ -44,6 +48,10 @@ export interface Services {
   readonly webhooks: WebhookService;
   /** Commits that wrote outbound events: the webhook dispatcher listens (`onCommitted`). */
   readonly events: EventsHub;
+  /** Credentials (tokens, users, sessions) and the audit log. */
+  readonly access: Access;
+  /** Server settings (required approvals…), audited. */
+  readonly settings: Settings;
 }
 
 export function createServices(options: ServicesOptions): Services {
@@ -82,6 +90,8 @@ export function createServices(options: ServicesOptions): Services {
     decisions: new DecisionService(db),
     webhooks: new WebhookService(db, cache, clock, events),
     events,
+    access: createAccess(db, { clock, ...options.access }),
+    settings: createSettings(db, clock),
   };
 }
 

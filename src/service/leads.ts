@@ -41,6 +41,12 @@ import {
 } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { runTransaction, type TransactionOptions } from '../store/transaction.ts';
+import {
+  checkTeamScope,
+  recordChange,
+  SYSTEM_CONTEXT,
+  type RequestContext,
+} from './access/context.ts';
 import { toServiceError } from './database-errors.ts';
 import { notFound, ServiceError } from './errors.ts';
 import { appendLeadEvents, type EventsHub } from './events.ts';
@@ -207,6 +213,7 @@ export class LeadService {
   async rerouteLead(
     id: string,
     input: { reason: string; actor?: string },
+    rc: RequestContext = SYSTEM_CONTEXT,
   ): Promise<{ lead: LeadRecord; decision: DecisionRecord }> {
     if (!isUuid(id)) throw notFound('lead', id);
     const receivedAt = performance.now();
@@ -218,6 +225,7 @@ export class LeadService {
       async (tx) => {
         const lead = await lockLead(tx, id);
         if (!lead) throw notFound('lead', id);
+        this.checkLeadTeam(rc, lead, ctx.directory.owners);
         const holds = lead.ownerId && isOpenLeadStatus(lead.status) ? lead.ownerId : undefined;
         const attributes = lead.attributes as Lead;
         const routed = await routeTasks(
@@ -265,6 +273,13 @@ export class LeadService {
           [{ decision: record, lead: updated, previousOwnerId: holds ?? null }],
           new Date(now),
         );
+        await recordChange(tx, rc, {
+          action: 'lead.reroute',
+          target: { type: 'lead', id },
+          before: { owner_id: lead.ownerId, queue_id: lead.queueId, status: lead.status },
+          after: { owner_id: updated.ownerId, queue_id: updated.queueId, status: updated.status },
+          details: { reason: input.reason, decision_id: record.id },
+        });
         return { routed, lead: updated, decision: record, events };
       },
       {
@@ -289,6 +304,7 @@ export class LeadService {
   async assignLead(
     id: string,
     input: { ownerId: string; reason: string; actor?: string },
+    rc: RequestContext = SYSTEM_CONTEXT,
   ): Promise<{ lead: LeadRecord; decision: DecisionRecord }> {
     if (!isUuid(id)) throw notFound('lead', id);
     const receivedAt = performance.now();
@@ -303,6 +319,8 @@ export class LeadService {
         [{ path: 'owner_id', message: `no owner with id ${JSON.stringify(input.ownerId)}` }],
       );
     }
+    // A manager assigns only to the owners of its team.
+    checkTeamScope(rc, 'leads:assign', owner.team, `owner ${JSON.stringify(input.ownerId)}`);
     const decision: Decision = {
       outcome: 'assigned',
       ownerId: input.ownerId,
@@ -318,6 +336,7 @@ export class LeadService {
     const out = await this.transact(async (tx) => {
       const lead = await lockLead(tx, id);
       if (!lead) throw notFound('lead', id);
+      this.checkLeadTeam(rc, lead, this.o.cache.currentDirectory().owners);
       const previous = lead.ownerId && isOpenLeadStatus(lead.status) ? lead.ownerId : undefined;
       if (previous !== input.ownerId) {
         const ids = [...new Set([previous, input.ownerId].filter((x): x is string => !!x))].sort();
@@ -360,11 +379,28 @@ export class LeadService {
         [{ decision: record, lead: updated, previousOwnerId: previous ?? null }],
         new Date(now),
       );
+      await recordChange(tx, rc, {
+        action: 'lead.assign',
+        target: { type: 'lead', id },
+        before: { owner_id: lead.ownerId, queue_id: lead.queueId, status: lead.status },
+        after: { owner_id: updated.ownerId, queue_id: updated.queueId, status: updated.status },
+        details: { reason: input.reason, decision_id: record.id },
+      });
       return { lead: updated, decision: record, events };
     });
     this.o.events?.committed(out.events);
     this.o.metrics?.recordDecision(decision, 'manual', (performance.now() - receivedAt) / 1000);
     return { lead: out.lead, decision: out.decision };
+  }
+
+  /** A manager acts only on leads held by (or queued without) an owner of its team. */
+  private checkLeadTeam(
+    rc: RequestContext,
+    lead: LeadRecord,
+    owners: ReadonlyMap<string, { team?: string | null }>,
+  ): void {
+    const team = lead.ownerId ? owners.get(lead.ownerId)?.team : undefined;
+    checkTeamScope(rc, 'leads:assign', team, `lead ${lead.id}`);
   }
 
   private async contextOrUndefined(now: number): Promise<RoutingContext | undefined> {

@@ -19,6 +19,12 @@ import { readOwnerStates } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { alreadyExists, checkSameId, withoutNulls, writeThenNotify } from './directory.ts';
 import { invalid, notFound, readOrFail } from './errors.ts';
+import {
+  checkTeamScope,
+  recordChange,
+  SYSTEM_CONTEXT,
+  type RequestContext,
+} from './access/context.ts';
 import { decodeId, toPage, type Page } from './pages.ts';
 
 /** An owner with its routing counters, once it has any (open leads, this day's and week's count). */
@@ -69,22 +75,43 @@ export class OwnerService {
   }
 
   /** Creates one owner (owners-file values); 409 when the id exists. */
-  async createOwner(values: Record<string, unknown>): Promise<OwnerRecord> {
+  async createOwner(
+    values: Record<string, unknown>,
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<OwnerRecord> {
     const owner = readOne(values);
-    const [created] = await this.db
-      .transaction()
-      .execute((tx) => upsertOwners(tx, [owner], { onlyNew: true }));
-    if (!created) throw alreadyExists('owner', owner.id);
-    return created;
+    return writeThenNotify(this.db, this.onChange, async (tx) => {
+      const [created] = await upsertOwners(tx, [owner], { onlyNew: true });
+      if (!created) throw alreadyExists('owner', owner.id);
+      await recordChange(tx, ctx, {
+        action: 'owner.create',
+        target: { type: 'owner', id: created.id },
+        after: writeOwner(created),
+      });
+      return created;
+    });
   }
 
   /** Changes some fields of an owner (owners-file keys); a key set to null is cleared. */
-  async updateOwner(id: string, patch: Record<string, unknown>): Promise<OwnerWithLoad> {
+  async updateOwner(
+    id: string,
+    patch: Record<string, unknown>,
+    ctx: RequestContext = SYSTEM_CONTEXT,
+    action = 'owner.update',
+  ): Promise<OwnerWithLoad> {
     checkSameId('owner', id, patch);
     return writeThenNotify(this.db, this.onChange, async (tx) => {
       const current = await findOwner(tx, id);
       if (!current) throw notFound('owner', id);
+      // A manager changes only the availability of its own team's owners.
+      checkTeamScope(ctx, 'owners:availability', current.team, `owner ${JSON.stringify(id)}`);
       const [saved] = await upsertOwners(tx, [readOne({ ...writeOwner(current), ...patch, id })]);
+      await recordChange(tx, ctx, {
+        action,
+        target: { type: 'owner', id },
+        before: writeOwner(current),
+        after: writeOwner(saved!),
+      });
       return (await withLoad(tx, [saved!]))[0]!;
     });
   }
@@ -93,36 +120,59 @@ export class OwnerService {
    * Creates or replaces many owners given as owners-file values (a request's JSON) in one
    * transaction; nothing is written if any is invalid.
    */
-  async upsertOwners(values: readonly unknown[]): Promise<BulkResult> {
+  async upsertOwners(
+    values: readonly unknown[],
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<BulkResult> {
     const owners = readOrFail(() => readOwners(values.map(withoutNulls)), {
       message: (n) => `invalid owners: ${n} problem(s)`,
     });
-    return this.save(owners);
+    return this.save(owners, ctx);
   }
 
   /** Creates or replaces the owners of an owners file, all or nothing. */
-  async importOwners(text: string, format: OwnersFormat): Promise<BulkResult> {
-    return this.save(readOrFail(() => parseOwners(text, format), { message: 'invalid owners' }));
+  async importOwners(
+    text: string,
+    format: OwnersFormat,
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<BulkResult> {
+    return this.save(
+      readOrFail(() => parseOwners(text, format), { message: 'invalid owners' }),
+      ctx,
+    );
   }
 
-  private async save(owners: readonly Owner[]): Promise<BulkResult> {
+  private async save(owners: readonly Owner[], ctx: RequestContext): Promise<BulkResult> {
     return writeThenNotify(this.db, this.onChange, async (tx) => {
-      const existing = await findExistingIds(
-        tx,
-        'owners',
-        owners.map((o) => o.id),
-      );
-      await upsertOwners(tx, owners);
-      return {
-        created: owners.length - existing.size,
+      const ids = owners.map((o) => o.id);
+      const existing = await findExistingIds(tx, 'owners', ids);
+      const saved = await upsertOwners(tx, owners);
+      const result = {
+        created: ids.length - existing.size,
         updated: existing.size,
-        count: owners.length,
+        count: ids.length,
       };
+      // One entry for the upload: which owners it created and replaced, and what they are now.
+      await recordChange(tx, ctx, {
+        action: 'owner.bulk_upsert',
+        target: { type: 'owner', id: null },
+        after: saved.map(writeOwner),
+        details: {
+          ...result,
+          created_ids: ids.filter((id) => !existing.has(id)),
+          updated_ids: ids.filter((id) => existing.has(id)),
+        },
+      });
+      return result;
     });
   }
 
   /** Pauses an owner (until a time, or until resumed). */
-  async pauseOwner(id: string, until?: string): Promise<OwnerWithLoad> {
+  async pauseOwner(
+    id: string,
+    until?: string,
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<OwnerWithLoad> {
     if (until !== undefined && Date.parse(until) <= this.clock()) {
       throw invalid('a pause ends in the future', [
         {
@@ -131,17 +181,18 @@ export class OwnerService {
         },
       ]);
     }
-    return this.updateOwner(id, { paused: true, paused_until: until ?? null });
+    return this.updateOwner(id, { paused: true, paused_until: until ?? null }, ctx, 'owner.pause');
   }
 
-  async resumeOwner(id: string): Promise<OwnerWithLoad> {
-    return this.updateOwner(id, { paused: false, paused_until: null });
+  async resumeOwner(id: string, ctx: RequestContext = SYSTEM_CONTEXT): Promise<OwnerWithLoad> {
+    return this.updateOwner(id, { paused: false, paused_until: null }, ctx, 'owner.resume');
   }
 
   /** Adds an out-of-office window; past windows are dropped on the way. */
   async addOutOfOffice(
     id: string,
     window: { from: string; until: string; reason?: string },
+    ctx: RequestContext = SYSTEM_CONTEXT,
   ): Promise<OwnerWithLoad> {
     const current = await findOwner(this.db, id);
     if (!current) throw notFound('owner', id);
@@ -149,7 +200,12 @@ export class OwnerService {
     const windows = (writeOwner(current).out_of_office ?? []).filter(
       (w) => Date.parse(w.until) > now,
     );
-    return this.updateOwner(id, { out_of_office: [...windows, window] });
+    return this.updateOwner(
+      id,
+      { out_of_office: [...windows, window] },
+      ctx,
+      'owner.out_of_office',
+    );
   }
 
   /** Whether the owner can take a lead at `at` (working hours counted), and if not, until when. */

@@ -23,6 +23,8 @@ import { toPage } from './pages.ts';
 import { diffPolicies, type PolicyChange } from '../analysis/index.ts';
 import type { RoutingCache } from './routing-cache.ts';
 import { appendPolicyPublished, type EventsHub } from './events.ts';
+import { recordChange, SYSTEM_CONTEXT, type RequestContext } from './access/context.ts';
+import { countApprovals, readRequiredApprovals, revokeApprovals } from './access/approvals.ts';
 
 /** A policy document as given: text (YAML or JSON) or an already parsed document. */
 export interface PolicyContent {
@@ -65,6 +67,7 @@ export class PolicyService {
 
   async createDraft(
     fields: DraftFields,
+    ctx: RequestContext = SYSTEM_CONTEXT,
   ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
     const content = readContent(fields);
     if (fields.basedOn && !(await findPolicyVersion(this.db, fields.basedOn))) {
@@ -74,12 +77,20 @@ export class PolicyService {
         [{ path: 'based_on', message: `no policy version ${fields.basedOn}` }],
       );
     }
-    const record = await insertDraft(this.db, {
-      ...content,
-      name: fields.name ?? nameOf(content.document),
-      author: fields.author ?? null,
-      note: fields.note ?? null,
-      basedOn: fields.basedOn ?? null,
+    const record = await this.db.transaction().execute(async (tx) => {
+      const inserted = await insertDraft(tx, {
+        ...content,
+        name: fields.name ?? nameOf(content.document),
+        author: fields.author ?? ctx.actor.name ?? null,
+        note: fields.note ?? null,
+        basedOn: fields.basedOn ?? null,
+      });
+      await recordChange(tx, ctx, {
+        action: 'policy.draft',
+        target: { type: 'policy_version', id: inserted.id },
+        after: auditedVersion(inserted),
+      });
+      return inserted;
     });
     return { ...record, validation: await this.validateDocument(record.document, record.id) };
   }
@@ -87,6 +98,7 @@ export class PolicyService {
   async updateDraft(
     id: string,
     fields: DraftFields,
+    ctx: RequestContext = SYSTEM_CONTEXT,
   ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
     const existing = await this.getVersion(id);
     if (existing.status !== 'draft') throw notADraft(id);
@@ -94,15 +106,28 @@ export class PolicyService {
       fields.source !== undefined || fields.document !== undefined
         ? readContent(fields)
         : undefined;
-    const record = await updateDraft(this.db, id, {
-      ...content,
-      ...(content &&
-        fields.name === undefined && { name: nameOf(content.document) ?? existing.name }),
-      ...(fields.name !== undefined && { name: fields.name }),
-      ...(fields.author !== undefined && { author: fields.author }),
-      ...(fields.note !== undefined && { note: fields.note }),
+    const record = await this.db.transaction().execute(async (tx) => {
+      const before = await findPolicyVersion(tx, id, { lock: true });
+      const updated = await updateDraft(tx, id, {
+        ...content,
+        ...(content &&
+          fields.name === undefined && { name: nameOf(content.document) ?? existing.name }),
+        ...(fields.name !== undefined && { name: fields.name }),
+        ...(fields.author !== undefined && { author: fields.author }),
+        ...(fields.note !== undefined && { note: fields.note }),
+      });
+      if (!before || !updated) throw notADraft(id);
+      // An approval is of the content approved: an edit revokes the approvals given so far.
+      const revoked = await revokeApprovals(tx, id, this.clock());
+      await recordChange(tx, ctx, {
+        action: 'policy.edit',
+        target: { type: 'policy_version', id },
+        before: auditedVersion(before),
+        after: auditedVersion(updated),
+        ...(revoked > 0 && { details: { approvals_revoked: revoked } }),
+      });
+      return updated;
     });
-    if (!record) throw notADraft(id);
     return { ...record, validation: await this.validateDocument(record.document, record.id) };
   }
 
@@ -161,9 +186,133 @@ export class PolicyService {
   async publish(
     id: string,
     options: { effectiveFrom?: string; author?: string; note?: string },
+    ctx: RequestContext = SYSTEM_CONTEXT,
   ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
     const now = this.clock();
-    const effective = options.effectiveFrom === undefined ? now : Date.parse(options.effectiveFrom);
+    const effective = this.checkEffective(options.effectiveFrom, now);
+    const draft = await this.getVersion(id);
+    if (draft.status !== 'draft') throw notADraft(id);
+    return this.publishDraft(draft, effective, options, ctx, 'policy.publish');
+  }
+
+  /**
+   * Rolls back to an earlier version `id`: publishes a copy of it (a new version, based on it),
+   * effective now or at `effectiveFrom`. 404 for a version that does not exist.
+   */
+  async rollback(
+    id: string,
+    options: { effectiveFrom?: string; note?: string },
+    ctx: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
+    const now = this.clock();
+    const effective = this.checkEffective(options.effectiveFrom, now);
+    const earlier = await this.getVersion(id);
+    if (earlier.status !== 'published') {
+      throw new ServiceError(
+        'invalid_state',
+        `policy version ${earlier.id} was never published; roll back to a published version`,
+        [{ path: 'id', message: 'not a published version' }],
+      );
+    }
+    const validation = await this.validateDocument(earlier.document, earlier.id);
+    if (!validation.valid) {
+      throw fromIssues(validation.issues, {
+        code: 'policy_invalid',
+        message: `policy version ${earlier.id} no longer validates against the owner directory (${validation.errors} error(s))`,
+      });
+    }
+    const record = await this.db.transaction().execute(async (tx) => {
+      const copy = await insertDraft(tx, {
+        name: earlier.name,
+        source: earlier.source,
+        format: earlier.format,
+        document: earlier.document,
+        contentHash: earlier.contentHash,
+        author: ctx.actor.name ?? null,
+        note: options.note ?? `rollback to version ${earlier.id}`,
+        basedOn: earlier.id,
+      });
+      const published = await markPublished(tx, copy.id, {
+        effectiveFrom: new Date(Math.max(effective, now)),
+        author: null,
+        note: null,
+      });
+      await recordChange(tx, ctx, {
+        action: 'policy.rollback',
+        target: { type: 'policy_version', id: published.id },
+        after: auditedVersion(published),
+        details: { rolled_back_to: earlier.id },
+      });
+      return { ...published, validation };
+    });
+    this.cache.markStale();
+    return record;
+  }
+
+  /**
+   * Approves or rejects a draft (by an ops or admin actor other than its author). The verdict is
+   * of the draft's current content; the actor's earlier verdict on the draft is replaced.
+   */
+  async review(
+    id: string,
+    verdict: 'approve' | 'reject',
+    options: { comment?: string },
+    ctx: RequestContext,
+  ): Promise<{
+    version: string;
+    verdict: string;
+    approvals: number;
+    rejections: number;
+    required: number;
+  }> {
+    const draft = await this.getVersion(id);
+    if (draft.status !== 'draft') throw notADraft(id);
+    const actor = ctx.actor;
+    if (actor.kind !== 'user' && actor.kind !== 'token') {
+      throw new ServiceError('validation_failed', 'only a user or a token can review a draft');
+    }
+    return this.db.transaction().execute(async (tx) => {
+      const current = await findPolicyVersion(tx, id, { lock: true });
+      if (!current || current.status !== 'draft') throw notADraft(id);
+      await tx
+        .updateTable('policy_approvals')
+        .set({ revoked_at: new Date(this.clock()) })
+        .where('policy_version', '=', id)
+        .where('approver_kind', '=', actor.kind)
+        .where('approver_id', '=', actor.id ?? '')
+        .where('revoked_at', 'is', null)
+        .execute();
+      await tx
+        .insertInto('policy_approvals')
+        .values({
+          policy_version: id,
+          content_hash: current.contentHash,
+          approver_kind: actor.kind,
+          approver_id: actor.id ?? '',
+          approver_name: actor.name,
+          verdict,
+          comment: options.comment ?? null,
+          at: new Date(this.clock()),
+        })
+        .execute();
+      const counts = await countApprovals(tx, id, current.contentHash);
+      const required = await readRequiredApprovals(tx);
+      const outcome = { version: id, verdict, ...counts, required };
+      await recordChange(tx, ctx, {
+        action: verdict === 'approve' ? 'policy.approve' : 'policy.reject',
+        target: { type: 'policy_version', id },
+        details: {
+          ...outcome,
+          content_hash: current.contentHash,
+          comment: options.comment ?? null,
+        },
+      });
+      return outcome;
+    });
+  }
+
+  private checkEffective(effectiveFrom: string | undefined, now: number): number {
+    const effective = effectiveFrom === undefined ? now : Date.parse(effectiveFrom);
     if (Number.isNaN(effective)) {
       throw new ServiceError('validation_failed', 'invalid effective_from', [
         { path: 'effective_from', message: 'expected an ISO-8601 date-time' },
@@ -177,8 +326,18 @@ export class PolicyService {
         },
       ]);
     }
-    const draft = await this.getVersion(id);
-    if (draft.status !== 'draft') throw notADraft(id);
+    return effective;
+  }
+
+  private async publishDraft(
+    draft: PolicyVersionRecord,
+    effective: number,
+    options: { author?: string; note?: string },
+    ctx: RequestContext,
+    action: string,
+  ): Promise<PolicyVersionRecord & { validation: ValidationReport }> {
+    const id = draft.id;
+    const now = this.clock();
     // Validation reads the owner directory through the cache, outside the transaction: PGlite has
     // a single connection, which the transaction holds.
     const validation = await this.validateDocument(draft.document, id);
@@ -198,6 +357,27 @@ export class PolicyService {
           `policy version ${id} was edited while being published; publish again`,
         );
       }
+      // Approvals: N verdicts of approval by others than the author, of this very content, and
+      // no standing rejection.
+      const required = await readRequiredApprovals(tx);
+      if (required > 0) {
+        const approvals = await countApprovals(tx, id, current.contentHash, ctx.actor);
+        if (approvals.rejections > 0 || approvals.approvals < required) {
+          const missing = required - approvals.approvals;
+          throw new ServiceError(
+            'invalid_state',
+            approvals.rejections > 0
+              ? `policy version ${id} was rejected by ${approvals.rejections} reviewer(s); edit it or have them approve`
+              : `policy version ${id} needs ${required} approval(s) by other ops or admin actors; ${missing} missing`,
+            [
+              {
+                path: 'approvals',
+                message: `${approvals.approvals} of ${required}; ${Math.max(missing, 0)} missing`,
+              },
+            ],
+          );
+        }
+      }
       const published = await markPublished(tx, id, {
         effectiveFrom: new Date(Math.max(effective, now)),
         author: options.author ?? null,
@@ -209,6 +389,12 @@ export class PolicyService {
         published,
         new Date(now),
       );
+      await recordChange(tx, ctx, {
+        action,
+        target: { type: 'policy_version', id },
+        before: auditedVersion(current),
+        after: auditedVersion(published),
+      });
       return { ...published, validation, events };
     });
     this.cache.markStale();
@@ -241,6 +427,21 @@ export class PolicyService {
     const [a, b] = [await this.getVersion(fromId), await this.getVersion(toId)];
     return { from: a.id, to: b.id, changes: diffPolicies(a.document, b.document) };
   }
+}
+
+/** A version as its audit entries record it (the document itself is named by its hash). */
+function auditedVersion(v: PolicyVersionRecord) {
+  return {
+    id: v.id,
+    status: v.status,
+    name: v.name,
+    content_hash: v.contentHash,
+    source: v.source,
+    effective_from: v.effectiveFrom,
+    author: v.author,
+    note: v.note,
+    based_on: v.basedOn,
+  };
 }
 
 function readContent(content: PolicyContent): {

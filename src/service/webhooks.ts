@@ -31,6 +31,7 @@ import {
 } from '../store/webhooks-repo.ts';
 import { toServiceError } from './database-errors.ts';
 import { invalid, notFound, ServiceError } from './errors.ts';
+import { recordChange, SYSTEM_CONTEXT, type RequestContext } from './access/context.ts';
 import type { EventsHub } from './events.ts';
 import { decodeId, encodeId, type Page } from './pages.ts';
 import type { RoutingCache } from './routing-cache.ts';
@@ -81,6 +82,7 @@ export class WebhookService {
   /** Creates a subscription; the result carries its secret, shown this once. */
   async createSubscription(
     input: NewWebhookInput,
+    rc: RequestContext = SYSTEM_CONTEXT,
   ): Promise<WebhookSubscriptionView & { secret: string }> {
     const url = checkWebhookUrl(input.url);
     const eventTypes = checkEventTypes(input.eventTypes);
@@ -99,6 +101,11 @@ export class WebhookService {
         now,
       );
       await bumpWebhooksVersion(tx);
+      await recordChange(tx, rc, {
+        action: 'webhook.create',
+        target: { type: 'webhook', id: row.id },
+        after: hideSecret(row),
+      });
       return row;
     });
     this.cache.markStale();
@@ -114,21 +121,32 @@ export class WebhookService {
   }
 
   /** Changes url, event types, description or active (true re-enables a disabled one). */
-  async patchSubscription(id: string, patch: WebhookPatchInput): Promise<WebhookSubscriptionView> {
+  async patchSubscription(
+    id: string,
+    patch: WebhookPatchInput,
+    rc: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<WebhookSubscriptionView> {
     if (!isUuid(id)) throw notFound('webhook', id);
     const url = patch.url === undefined ? undefined : checkWebhookUrl(patch.url);
     const eventTypes =
       patch.eventTypes === undefined ? undefined : checkEventTypes(patch.eventTypes);
     const now = new Date(this.clock());
     const updated = await this.transact(async (tx) => {
+      const before = await findWebhookSubscription(tx, id);
       const row = await updateWebhookSubscription(
         tx,
         id,
         { url, eventTypes, description: patch.description, active: patch.active },
         now,
       );
-      if (!row) throw notFound('webhook', id);
+      if (!row || !before) throw notFound('webhook', id);
       await bumpWebhooksVersion(tx);
+      await recordChange(tx, rc, {
+        action: 'webhook.update',
+        target: { type: 'webhook', id },
+        before: hideSecret(before),
+        after: hideSecret(row),
+      });
       return row;
     });
     this.cache.markStale();
@@ -137,11 +155,17 @@ export class WebhookService {
     return hideSecret(updated);
   }
 
-  async deleteSubscription(id: string): Promise<void> {
+  async deleteSubscription(id: string, rc: RequestContext = SYSTEM_CONTEXT): Promise<void> {
     if (!isUuid(id)) throw notFound('webhook', id);
     await this.transact(async (tx) => {
-      if (!(await deleteWebhookSubscription(tx, id))) throw notFound('webhook', id);
+      const before = await findWebhookSubscription(tx, id);
+      if (!before || !(await deleteWebhookSubscription(tx, id))) throw notFound('webhook', id);
       await bumpWebhooksVersion(tx);
+      await recordChange(tx, rc, {
+        action: 'webhook.delete',
+        target: { type: 'webhook', id },
+        before: hideSecret(before),
+      });
     });
     this.cache.markStale();
   }
@@ -168,7 +192,11 @@ export class WebhookService {
    * Queues one delivery again now, with a fresh retry window, whatever its status (a dead one
    * too); a delivery being sent right now is a conflict.
    */
-  async redeliver(id: string, deliveryId: string): Promise<WebhookDelivery> {
+  async redeliver(
+    id: string,
+    deliveryId: string,
+    rc: RequestContext = SYSTEM_CONTEXT,
+  ): Promise<WebhookDelivery> {
     await this.subscription(id);
     const delivery = /^\d{1,18}$/.test(deliveryId)
       ? await findWebhookDelivery(this.db, deliveryId)
@@ -180,7 +208,15 @@ export class WebhookService {
         `delivery ${deliveryId} is being sent right now; wait for its outcome`,
       );
     }
-    const queued = await redeliverWebhookDelivery(this.db, deliveryId, new Date(this.clock()));
+    const queued = await this.transact(async (tx) => {
+      const row = await redeliverWebhookDelivery(tx, deliveryId, new Date(this.clock()));
+      await recordChange(tx, rc, {
+        action: 'webhook.redeliver',
+        target: { type: 'webhook', id },
+        details: { delivery_id: deliveryId, previous_status: delivery.status },
+      });
+      return row;
+    });
     this.events?.committed(1);
     return queued!;
   }

@@ -23,6 +23,8 @@ export interface LeadRecord {
   createdAt: string;
   updatedAt: string;
   assignedAt: string | null;
+  /** The actor that submitted it (`token:<id>`, `user:<id>`): an intake credential reads its own. */
+  createdBy?: string | null;
 }
 
 /** A lead to write: the record and its lower-cased email (the `sticky` target's memory). */
@@ -146,6 +148,7 @@ export const LEAD_COLUMNS: ReadonlyArray<Column<NewLead>> = [
   ['created_at', 'createdAt'],
   ['updated_at', 'updatedAt'],
   ['assigned_at', 'assignedAt'],
+  ['created_by', 'createdBy'],
 ];
 
 /** The decisions table's columns, in the order of the batch insert. */
@@ -208,6 +211,7 @@ export function toLead(row: Selectable<LeadsTable>): LeadRecord {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     assignedAt: row.assigned_at?.toISOString() ?? null,
+    createdBy: row.created_by,
   };
 }
 

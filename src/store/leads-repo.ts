@@ -78,6 +78,8 @@ export interface LeadFilter {
   from?: Date;
   to?: Date;
   externalId?: string;
+  /** Only the leads this actor submitted. */
+  createdBy?: string;
   after?: Cursor;
   limit: number;
 }
@@ -85,6 +87,7 @@ export interface LeadFilter {
 /** Newest first. */
 export async function listLeads(db: Db, filter: LeadFilter): Promise<LeadRecord[]> {
   let query = db.selectFrom('leads').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  if (filter.createdBy !== undefined) query = query.where('created_by', '=', filter.createdBy);
   if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
   if (filter.status?.length) query = query.where('status', 'in', [...filter.status]);
   if (filter.queueId !== undefined) query = query.where('queue_id', '=', filter.queueId);

@@ -1,10 +1,8 @@
 /**
  * Table types of migration 002-access.sql (users, tokens, sessions, login throttling, the audit
- * log, policy approvals, settings), for Kysely. Until they join `Database` in schema.ts, access
- * code uses `Kysely<AccessDatabase>`.
+ * log, policy approvals, settings), for Kysely; `Database` in schema.ts extends them.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { Database } from './schema.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<
@@ -108,15 +106,7 @@ export interface SettingsTable {
   updated_at: Generated<Date>;
 }
 
-/** Columns migration 002 adds to existing tables. */
-export interface StoreVersionsCredentialsColumn {
-  credentials: ColumnType<string, number | string | undefined, number | string>;
-}
-export interface LeadsCreatedByColumn {
-  created_by: string | null;
-}
-
-/** The tables of migration 002 (to be merged into `Database`). */
+/** The tables of migration 002 (part of `Database`). */
 export interface AccessTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -127,13 +117,3 @@ export interface AccessTables {
   policy_approvals: PolicyApprovalsTable;
   settings: SettingsTable;
 }
-
-/**
- * The whole database as the access code sees it: the existing tables with migration 002's new
- * columns, plus its new tables.
- */
-export type AccessDatabase = Omit<Database, 'store_versions' | 'leads'> &
-  AccessTables & {
-    store_versions: Database['store_versions'] & StoreVersionsCredentialsColumn;
-    leads: Database['leads'] & LeadsCreatedByColumn;
-  };

@@ -1,7 +1,6 @@
 /**
- * Table types of migration 003 (timers, SLA events, escalations, touches, the outbox, webhooks).
- * Kept apart from schema.ts until the lifecycle is wired in; meanwhile use
- * `Kysely<LifecycleDatabase>`.
+ * Table types of migration 003 (timers, SLA events, escalations, touches, the outbox, webhooks),
+ * part of `Database` (schema.ts).
  */
 import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
@@ -147,13 +146,13 @@ export interface LifecycleTables {
   webhook_deliveries: WebhookDeliveriesTable;
 }
 
-/** Every table, until LifecycleTables joins Database. */
-export type LifecycleDatabase = Database & LifecycleTables;
+/** Every table (the lifecycle repositories' name for `Database`). */
+export type LifecycleDatabase = Database;
 
 /** A handle the lifecycle repositories accept: the database or a transaction on it. */
 export type LifecycleDb = Kysely<LifecycleDatabase> | Transaction<LifecycleDatabase>;
 
-/** The store's handle seen with the lifecycle tables (until they join `Database`). */
+/** The store's handle as the lifecycle repositories take it (the same handle). */
 export function withLifecycleTables(db: Kysely<Database>): Kysely<LifecycleDatabase> {
-  return db as unknown as Kysely<LifecycleDatabase>;
+  return db;
 }

@@ -3,6 +3,8 @@
  * (node-postgres would turn a JS array into a PostgreSQL array) and read back parsed.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { AccessTables } from './schema-access.ts';
+import type { LifecycleTables } from './schema-lifecycle.ts';
 
 /** A timestamptz: read as a Date, written as a Date or an ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -24,6 +26,8 @@ export interface StoreVersionsTable {
   policies: BigIntColumn;
   /** Bumped by every webhook subscription change (migration 006). */
   webhooks: BigIntColumn;
+  /** Bumped with every credential change (migration 002): instances drop their token cache. */
+  credentials: BigIntColumn;
 }
 
 export interface OwnersTable {
@@ -87,6 +91,8 @@ export interface LeadsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   assigned_at: NullableTimestamp;
+  /** The actor that created the lead (`token:<id>`, `user:<id>`), migration 002. */
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DecisionsTable {
@@ -141,8 +147,8 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
-/** Every table, for `Kysely<Database>`. */
-export interface Database {
+/** Every table, for `Kysely<Database>` (the access tables of migration 002 included). */
+export interface Database extends AccessTables, LifecycleTables {
   store_versions: StoreVersionsTable;
   owners: OwnersTable;
   accounts: AccountsTable;

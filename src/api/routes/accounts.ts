@@ -1,5 +1,6 @@
 /** Accounts leads are matched to: /v1/accounts. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requestContext } from '../context.ts';
 import type { Services } from '../../service/index.ts';
 import { presentPage, presentAccount } from '../present.ts';
 import {
@@ -30,7 +31,12 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   app.get(
     '/v1/accounts',
-    doc('List accounts by id', { querystring: accountListQuery }, page(accountSchema)),
+    doc(
+      'accounts:read',
+      'List accounts by id',
+      { querystring: accountListQuery },
+      page(accountSchema),
+    ),
     async (request) => {
       const r = await accounts.listAccounts(request.query);
       return presentPage(r, presentAccount);
@@ -39,14 +45,18 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   app.post(
     '/v1/accounts',
-    doc('Create an account', { body: accountInputSchema }, accountSchema, 201),
+    doc('accounts:write', 'Create an account', { body: accountInputSchema }, accountSchema, 201),
     async (request, reply) =>
-      reply.status(201).send(presentAccount(await accounts.createAccount(request.body))),
+      reply
+        .status(201)
+        .send(presentAccount(await accounts.createAccount(request.body, requestContext(request)))),
   );
 
   app.post(
     '/v1/accounts/bulk',
     doc(
+      'accounts:write',
+
       'Create or replace many accounts (JSON or CSV)',
       {
         description:
@@ -58,20 +68,25 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     async (request) => {
       const body = request.body;
       return typeof body === 'string'
-        ? accounts.importAccounts(body, 'csv')
-        : accounts.upsertAccounts(Array.isArray(body) ? body : body.accounts);
+        ? accounts.importAccounts(body, 'csv', requestContext(request))
+        : accounts.upsertAccounts(
+            Array.isArray(body) ? body : body.accounts,
+            requestContext(request),
+          );
     },
   );
 
   app.get(
     '/v1/accounts/:id',
-    doc('An account', { params: idParams }, accountSchema),
+    doc('accounts:read', 'An account', { params: idParams }, accountSchema),
     async (request) => presentAccount(await accounts.getAccount(request.params.id)),
   );
 
   app.patch(
     '/v1/accounts/:id',
     doc(
+      'accounts:write',
+
       'Change an account',
       {
         description: '`attributes` are merged key by key; a null value removes one.',
@@ -81,6 +96,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       accountSchema,
     ),
     async (request) =>
-      presentAccount(await accounts.updateAccount(request.params.id, request.body)),
+      presentAccount(
+        await accounts.updateAccount(request.params.id, request.body, requestContext(request)),
+      ),
   );
 };

@@ -11,6 +11,8 @@ export const decisionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.get(
     '/v1/decisions',
     {
+      config: { permission: 'decisions:read' },
+
       schema: {
         tags: ['decisions'],
         summary: 'Routing decisions, newest first, filtered by time, rule, pool, owner and outcome',

@@ -10,9 +10,12 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/healthz',
     {
+      config: { permission: 'public' },
+
       schema: {
         tags: ['health'],
         summary: 'The process is up',
+        security: [],
         response: { 200: z.object({ status: z.literal('ok') }) },
       },
     },
@@ -22,9 +25,12 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/readyz',
     {
+      config: { permission: 'public' },
+
       schema: {
         tags: ['health'],
         summary: 'The database answers: ready for traffic',
+        security: [],
         response: {
           200: z.object({ status: z.literal('ready'), database: z.string() }),
           503: z.object({
@@ -48,7 +54,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/metrics',
-    { schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false } },
+    {
+      config: { permission: 'metrics:read' },
+      schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false },
+    },
     async (_request, reply) => {
       const registry = services.metrics.registry;
       return reply.header('content-type', registry.contentType).send(await registry.metrics());

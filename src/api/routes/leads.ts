@@ -1,8 +1,11 @@
 /** Lead intake and lead management: /v1/leads. */
+import { requestContext } from '../context.ts';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import {
   hashRequest,
+  actorRef,
   ServiceError,
   type IntakeRequest,
   type Services,
@@ -43,6 +46,7 @@ function intakeRequest(
   body: LeadInput,
   key: string | undefined,
   receivedAt: number,
+  createdBy?: string,
 ): IntakeRequest {
   const { external_id: externalId, ...attributes } = body;
   return {
@@ -51,7 +55,13 @@ function intakeRequest(
     idempotencyKey: key,
     requestHash: hashRequest(body),
     receivedAt,
+    createdBy,
   };
+}
+
+/** The submitting actor's reference, stored with the lead. */
+function submitter(request: FastifyRequest): string | undefined {
+  return request.actor ? actorRef(request.actor) : undefined;
 }
 
 function scopedKey(scope: 'h' | 'b', header: string | undefined, index?: number) {
@@ -64,9 +74,19 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
 ) => {
+  /** The lead, or a 404 for an intake credential asking for a lead it did not submit. */
+  const ownLead = async (request: FastifyRequest, id: string) => {
+    const lead = await services.leads.getLead(id);
+    if (request.accessScope === 'own' && lead.createdBy !== submitter(request)) {
+      throw new ServiceError('not_found', `lead ${id} not found`);
+    }
+    return lead;
+  };
   app.post(
     '/v1/leads',
     {
+      config: { permission: 'leads:create' },
+
       schema: {
         tags: ['leads'],
         summary: 'Store and route a lead',
@@ -83,7 +103,12 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (request, reply) => {
       const receivedAt = performance.now();
       const result = await services.intake.submit(
-        intakeRequest(request.body, scopedKey('h', request.headers['idempotency-key']), receivedAt),
+        intakeRequest(
+          request.body,
+          scopedKey('h', request.headers['idempotency-key']),
+          receivedAt,
+          submitter(request),
+        ),
       );
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(presentLeadWithDecision(result));
@@ -93,6 +118,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/v1/leads/batch',
     {
+      config: { permission: 'leads:create' },
+
       schema: {
         tags: ['leads'],
         summary: 'Store and route up to 1,000 leads',
@@ -109,7 +136,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       const receivedAt = performance.now();
       const header = request.headers['idempotency-key'];
       const requests = request.body.leads.map((lead, i) =>
-        intakeRequest(lead, scopedKey('b', header, i), receivedAt),
+        intakeRequest(lead, scopedKey('b', header, i), receivedAt, submitter(request)),
       );
       const results = await services.intake.submitMany(requests);
       let created = 0;
@@ -133,6 +160,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/v1/leads',
     {
+      config: { permission: 'leads:read' },
+
       schema: {
         tags: ['leads'],
         summary: 'List leads, newest first',
@@ -147,6 +176,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         status: q.status,
         queueId: q.queue_id,
         externalId: q.external_id,
+        // An intake credential reads only the leads it submitted.
+        createdBy: request.accessScope === 'own' ? submitter(request) : undefined,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
         cursor: q.cursor,
@@ -159,6 +190,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/v1/leads/:id',
     {
+      config: { permission: 'leads:read' },
+
       schema: {
         tags: ['leads'],
         summary: 'A lead with its decision history (oldest first)',
@@ -167,13 +200,15 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) => {
-      return presentLeadWithHistory(await services.leads.getLead(request.params.id));
+      return presentLeadWithHistory(await ownLead(request, request.params.id));
     },
   );
 
   app.patch(
     '/v1/leads/:id',
     {
+      config: { permission: 'leads:update' },
+
       schema: {
         tags: ['leads'],
         summary: "Change a lead's attributes or status",
@@ -186,6 +221,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     },
     async (request) => {
       const b = request.body;
+      if (request.accessScope === 'own') await ownLead(request, request.params.id);
       const lead = await services.leads.patchLead(request.params.id, {
         attributes: b.attributes,
         status: b.status,
@@ -198,6 +234,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/v1/leads/:id/route',
     {
+      config: { permission: 'leads:assign' },
+
       schema: {
         tags: ['leads'],
         summary: 'Route a lead again now',
@@ -209,10 +247,14 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) => {
-      const r = await services.leads.rerouteLead(request.params.id, {
-        reason: request.body.reason,
-        actor: request.body.actor,
-      });
+      const r = await services.leads.rerouteLead(
+        request.params.id,
+        {
+          reason: request.body.reason,
+          actor: request.body.actor ?? request.actor?.name ?? undefined,
+        },
+        requestContext(request),
+      );
       return presentLeadAction(r);
     },
   );
@@ -220,6 +262,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/v1/leads/:id/assign',
     {
+      config: { permission: 'leads:assign' },
+
       schema: {
         tags: ['leads'],
         summary: 'Assign a lead by hand',
@@ -232,11 +276,15 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     },
     async (request) => {
       const b = request.body;
-      const r = await services.leads.assignLead(request.params.id, {
-        ownerId: b.owner_id,
-        reason: b.reason,
-        actor: b.actor,
-      });
+      const r = await services.leads.assignLead(
+        request.params.id,
+        {
+          ownerId: b.owner_id,
+          reason: b.reason,
+          actor: b.actor ?? request.actor?.name ?? undefined,
+        },
+        requestContext(request),
+      );
       return presentLeadAction(r);
     },
   );

@@ -1,6 +1,7 @@
 /** The owner directory and availability: /v1/owners. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../service/index.ts';
+import { checkAvailabilityKeys, requestContext } from '../context.ts';
 import { presentPage, presentAvailability, presentOwner } from '../present.ts';
 import {
   availabilityQuery,
@@ -34,7 +35,7 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   app.get(
     '/v1/owners',
-    doc('List owners by id', { querystring: ownerListQuery }, page(ownerSchema)),
+    doc('owners:read', 'List owners by id', { querystring: ownerListQuery }, page(ownerSchema)),
     async (request) => {
       const r = await owners.listOwners(request.query);
       return presentPage(r, presentOwner);
@@ -43,14 +44,18 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   app.post(
     '/v1/owners',
-    doc('Create an owner', { body: ownerInputSchema }, ownerSchema, 201),
+    doc('owners:write', 'Create an owner', { body: ownerInputSchema }, ownerSchema, 201),
     async (request, reply) =>
-      reply.status(201).send(presentOwner(await owners.createOwner(request.body))),
+      reply
+        .status(201)
+        .send(presentOwner(await owners.createOwner(request.body, requestContext(request)))),
   );
 
   app.post(
     '/v1/owners/bulk',
     doc(
+      'owners:write',
+
       'Create or replace many owners',
       {
         description:
@@ -62,44 +67,68 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (request) => {
       const body = request.body;
       if (typeof body !== 'string')
-        return owners.upsertOwners(Array.isArray(body) ? body : body.owners);
+        return owners.upsertOwners(
+          Array.isArray(body) ? body : body.owners,
+          requestContext(request),
+        );
       const type = String(request.headers['content-type'] ?? '');
-      return owners.importOwners(body, type.includes('csv') ? 'csv' : 'yaml');
+      return owners.importOwners(
+        body,
+        type.includes('csv') ? 'csv' : 'yaml',
+        requestContext(request),
+      );
     },
   );
 
   app.get(
     '/v1/owners/:id',
-    doc('An owner with current load', { params: idParams }, ownerSchema),
+    doc('owners:read', 'An owner with current load', { params: idParams }, ownerSchema),
     async (request) => presentOwner(await owners.getOwner(request.params.id)),
   );
 
   app.patch(
     '/v1/owners/:id',
     doc(
+      'owners:availability',
+
       'Change an owner (availability, caps, hours, skills…)',
       { params: idParams, body: ownerPatchSchema },
       ownerSchema,
     ),
-    async (request) => presentOwner(await owners.updateOwner(request.params.id, request.body)),
+    async (request) => {
+      checkAvailabilityKeys(request, request.body);
+      return presentOwner(
+        await owners.updateOwner(request.params.id, request.body, requestContext(request)),
+      );
+    },
   );
 
   app.post(
     '/v1/owners/:id/pause',
-    doc('Pause an owner', { params: idParams, body: pauseSchema.optional() }, ownerSchema),
+    doc(
+      'owners:availability',
+      'Pause an owner',
+      { params: idParams, body: pauseSchema.optional() },
+      ownerSchema,
+    ),
     async (request) =>
-      presentOwner(await owners.pauseOwner(request.params.id, request.body?.until)),
+      presentOwner(
+        await owners.pauseOwner(request.params.id, request.body?.until, requestContext(request)),
+      ),
   );
 
   app.post(
     '/v1/owners/:id/resume',
-    doc('Resume a paused owner', { params: idParams }, ownerSchema),
-    async (request) => presentOwner(await owners.resumeOwner(request.params.id)),
+    doc('owners:availability', 'Resume a paused owner', { params: idParams }, ownerSchema),
+    async (request) =>
+      presentOwner(await owners.resumeOwner(request.params.id, requestContext(request))),
   );
 
   app.post(
     '/v1/owners/:id/out-of-office',
     doc(
+      'owners:availability',
+
       'Add an out-of-office window',
       {
         description:
@@ -109,12 +138,17 @@ export const ownerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
       ownerSchema,
     ),
-    async (request) => presentOwner(await owners.addOutOfOffice(request.params.id, request.body)),
+    async (request) =>
+      presentOwner(
+        await owners.addOutOfOffice(request.params.id, request.body, requestContext(request)),
+      ),
   );
 
   app.get(
     '/v1/owners/:id/availability',
     doc(
+      'owners:read',
+
       'Whether an owner can take a lead now (or at a time)',
       { params: idParams, querystring: availabilityQuery },
       availabilitySchema,

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DraftFields, Services } from '../../service/index.ts';
+import { requestContext } from '../context.ts';
 import { presentPolicy } from '../present.ts';
 import {
   atQuery,
@@ -15,6 +16,9 @@ import {
   policySummarySchema,
   policyWithValidationSchema,
   publishSchema,
+  reviewResultSchema,
+  reviewSchema,
+  rollbackSchema,
   validationSchema,
   routeDocs,
 } from '../schemas.ts';
@@ -52,6 +56,8 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.post(
     '/v1/policies',
     doc(
+      'policies:write',
+
       'Create a draft policy version',
       {
         description:
@@ -64,6 +70,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     async (request, reply) => {
       const r = await policies.createDraft(
         draftFields(request.body, request.headers['content-type']),
+        requestContext(request),
       );
       return reply.status(201).send({ ...presentPolicy(r), validation: r.validation });
     },
@@ -72,6 +79,8 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/v1/policies',
     doc(
+      'policies:read',
+
       'List policy versions, newest first (without their content)',
       { querystring: policyListQuery },
       page(policySummarySchema),
@@ -90,7 +99,12 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/v1/policies/active',
-    doc('The version in force now, or at `at`', { querystring: atQuery }, policySchema),
+    doc(
+      'policies:read',
+      'The version in force now, or at `at`',
+      { querystring: atQuery },
+      policySchema,
+    ),
     async (request) =>
       presentPolicy(
         await policies.versionInForce(request.query.at ? Date.parse(request.query.at) : undefined),
@@ -99,13 +113,20 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/v1/policies/diff',
-    doc('What changed from one version to another', { querystring: diffQuery }, diffSchema),
+    doc(
+      'policies:read',
+      'What changed from one version to another',
+      { querystring: diffQuery },
+      diffSchema,
+    ),
     async (request) => policies.diffVersions(request.query.from, request.query.to),
   );
 
   app.get(
     '/v1/policies/schema',
     {
+      config: { permission: 'policies:read' },
+
       schema: {
         tags: ['policies'],
         summary: 'JSON Schema of the policy document (for editors)',
@@ -117,7 +138,12 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.post(
     '/v1/policies/validate',
-    doc('Validate a policy without storing it', { body: policyBody }, validationSchema),
+    doc(
+      'policies:write',
+      'Validate a policy without storing it',
+      { body: policyBody },
+      validationSchema,
+    ),
     async (request) => {
       const f = draftFields(request.body, request.headers['content-type']);
       return policies.validateContent({ source: f.source, format: f.format, document: f.document });
@@ -126,13 +152,15 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/v1/policies/:id',
-    doc('A policy version with its content', { params: idParams }, policySchema),
+    doc('policies:read', 'A policy version with its content', { params: idParams }, policySchema),
     async (request) => presentPolicy(await policies.getVersion(request.params.id)),
   );
 
   app.patch(
     '/v1/policies/:id',
     doc(
+      'policies:write',
+
       'Edit a draft',
       {
         description: 'Published versions are immutable (409): create a new draft with `based_on`.',
@@ -145,6 +173,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       const r = await policies.updateDraft(
         request.params.id,
         draftFields(request.body, request.headers['content-type']),
+        requestContext(request),
       );
       return { ...presentPolicy(r), validation: r.validation };
     },
@@ -153,6 +182,8 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.post(
     '/v1/policies/:id/validate',
     doc(
+      'policies:write',
+
       'Errors and warnings of a version, against the current owner directory',
       { params: idParams },
       validationSchema,
@@ -163,6 +194,8 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.post(
     '/v1/policies/:id/publish',
     doc(
+      'policies:publish',
+
       'Publish a draft, now or from a future date',
       {
         description:
@@ -174,12 +207,60 @@ export const policyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     ),
     async (request) => {
       const b = request.body ?? {};
-      const r = await policies.publish(request.params.id, {
-        effectiveFrom: b.effective_from,
-        author: b.author,
-        note: b.note,
-      });
+      const r = await policies.publish(
+        request.params.id,
+        { effectiveFrom: b.effective_from, author: b.author, note: b.note },
+        requestContext(request),
+      );
       return { ...presentPolicy(r), validation: r.validation };
     },
   );
+
+  app.post(
+    '/v1/policies/:id/rollback',
+    doc(
+      'policies:publish',
+      'Roll back to this version: publish a copy of it',
+      {
+        description:
+          'Publishes a new version with the content of this earlier published version (based on it), effective now or at `effective_from`. 404 when the version does not exist.',
+        params: idParams,
+        body: rollbackSchema.nullish(),
+      },
+      policyWithValidationSchema,
+    ),
+    async (request) => {
+      const b = request.body ?? {};
+      const r = await policies.rollback(
+        request.params.id,
+        { effectiveFrom: b.effective_from, note: b.note },
+        requestContext(request),
+      );
+      return { ...presentPolicy(r), validation: r.validation };
+    },
+  );
+
+  for (const verdict of ['approve', 'reject'] as const) {
+    app.post(
+      `/v1/policies/:id/${verdict}`,
+      doc(
+        'policies:approve',
+        verdict === 'approve' ? 'Approve a draft for publication' : 'Reject a draft',
+        {
+          description:
+            'A verdict on the draft as it is now: editing it revokes the verdicts given. Publication needs the number of approvals the setting `policies.required_approvals` asks for, by actors other than the publisher, and no standing rejection.',
+          params: idParams,
+          body: reviewSchema.nullish(),
+        },
+        reviewResultSchema,
+      ),
+      async (request) =>
+        policies.review(
+          request.params.id,
+          verdict,
+          { comment: request.body?.comment },
+          requestContext(request),
+        ),
+    );
+  }
 };

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../service/index.ts';
+import { requestContext } from '../context.ts';
 import { presentWebhook, presentWebhookDelivery } from '../present.ts';
 import {
   idParams,
@@ -26,6 +27,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.post(
     '/v1/webhooks',
     doc(
+      'webhooks:manage',
       'Subscribe a URL to events',
       {
         description:
@@ -37,32 +39,46 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     ),
     async (request, reply) => {
       const b = request.body;
-      const created = await webhooks.createSubscription({
-        url: b.url,
-        eventTypes: b.event_types,
-        description: b.description,
-        active: b.active,
-        secret: b.secret,
-      });
+      const created = await webhooks.createSubscription(
+        {
+          url: b.url,
+          eventTypes: b.event_types,
+          description: b.description,
+          active: b.active,
+          secret: b.secret,
+        },
+        requestContext(request),
+      );
       return reply.status(201).send({ ...presentWebhook(created), secret: created.secret });
     },
   );
 
   app.get(
     '/v1/webhooks',
-    doc('List webhook subscriptions', {}, z.object({ items: z.array(webhookSchema) })),
+    doc(
+      'webhooks:read',
+      'List webhook subscriptions',
+      {},
+      z.object({ items: z.array(webhookSchema) }),
+    ),
     async () => ({ items: (await webhooks.listSubscriptions()).map(presentWebhook) }),
   );
 
   app.get(
     '/v1/webhooks/:id',
-    doc('A webhook subscription (without its secret)', { params: idParams }, webhookSchema),
+    doc(
+      'webhooks:read',
+      'A webhook subscription (without its secret)',
+      { params: idParams },
+      webhookSchema,
+    ),
     async (request) => presentWebhook(await webhooks.getSubscription(request.params.id)),
   );
 
   app.patch(
     '/v1/webhooks/:id',
     doc(
+      'webhooks:manage',
       'Change a subscription: url, event types, description, active',
       { params: idParams, body: webhookPatchSchema },
       webhookSchema,
@@ -70,21 +86,31 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     async (request) => {
       const b = request.body;
       return presentWebhook(
-        await webhooks.patchSubscription(request.params.id, {
-          url: b.url,
-          eventTypes: b.event_types,
-          description: b.description,
-          active: b.active,
-        }),
+        await webhooks.patchSubscription(
+          request.params.id,
+          {
+            url: b.url,
+            eventTypes: b.event_types,
+            description: b.description,
+            active: b.active,
+          },
+          requestContext(request),
+        ),
       );
     },
   );
 
   app.delete(
     '/v1/webhooks/:id',
-    doc('Delete a subscription and its delivery log', { params: idParams }, z.null(), 204),
+    doc(
+      'webhooks:manage',
+      'Delete a subscription and its delivery log',
+      { params: idParams },
+      z.null(),
+      204,
+    ),
     async (request, reply) => {
-      await webhooks.deleteSubscription(request.params.id);
+      await webhooks.deleteSubscription(request.params.id, requestContext(request));
       return reply.status(204).send(null);
     },
   );
@@ -92,6 +118,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.get(
     '/v1/webhooks/:id/deliveries',
     doc(
+      'webhooks:read',
       'Deliveries of a subscription, newest first',
       { params: idParams, querystring: webhookDeliveryListQuery },
       page(webhookDeliverySchema),
@@ -110,13 +137,18 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.post(
     '/v1/webhooks/:id/deliveries/:delivery_id/redeliver',
     doc(
+      'webhooks:manage',
       'Send one delivery again now, with a fresh retry window',
       { params: webhookDeliveryParams },
       webhookDeliverySchema,
       202,
     ),
     async (request, reply) => {
-      const d = await webhooks.redeliver(request.params.id, request.params.delivery_id);
+      const d = await webhooks.redeliver(
+        request.params.id,
+        request.params.delivery_id,
+        requestContext(request),
+      );
       return reply.status(202).send(presentWebhookDelivery(d));
     },
   );
@@ -124,6 +156,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.post(
     '/v1/webhooks/:id/test',
     doc(
+      'webhooks:manage',
       'Send a webhook.ping event to this subscription',
       {
         description: 'The ping is queued at once; its outcome shows in the delivery log.',

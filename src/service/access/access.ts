@@ -11,12 +11,21 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AccessDatabase, ApiTokensTable, UsersTable } from '../../store/schema-access.ts';
+import type { Database } from '../../store/schema.ts';
+import type { ApiTokensTable, UsersTable } from '../../store/schema-access.ts';
 import { createId } from '../../store/ids.ts';
 import { sqlState } from '../../store/db-errors.ts';
 import { invalid, notFound, ServiceError } from '../errors.ts';
 import { AccessError, actorRef, type Actor } from './actor.ts';
-import { appendAudit } from './audit.ts';
+import {
+  appendAudit,
+  exportAuditCsv,
+  exportAuditJsonLines,
+  listAudit,
+  verifyAuditChain,
+  type AuditFilter,
+} from './audit.ts';
+import type { RequestContext } from './context.ts';
 import { sha256Hex } from '../canonical-json.ts';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { checkTeam, parseRole, ROLES, type Role } from './roles.ts';
@@ -27,14 +36,10 @@ import {
   TOKEN_DISPLAY_LENGTH,
 } from './tokens.ts';
 
-type Db = Kysely<AccessDatabase>;
+type Db = Kysely<Database>;
 
-/** Who asks for a change, and from where: what its audit entry records. */
-export interface AccessContext {
-  actor: Actor;
-  requestId?: string | null;
-  clientAddress?: string | null;
-}
+/** Who asks for a change, and from where (the service's one request context). */
+export type AccessContext = RequestContext;
 
 /** A token as listed: never its secret. */
 export interface TokenInfo {
@@ -702,7 +707,16 @@ export function createAccess(db: Db, options: AccessOptions = {}) {
     await Promise.all([...pendingWrites]);
   }
 
+  /** The audit log, read: a page, the exports, the chain's verification. */
+  const audit = {
+    list: (filter: Parameters<typeof listAudit>[1]) => listAudit(db, filter),
+    exportCsv: (filter: AuditFilter) => exportAuditCsv(db, filter),
+    exportJsonLines: (filter: AuditFilter) => exportAuditJsonLines(db, filter),
+    verify: () => verifyAuditChain(db),
+  };
+
   return {
+    audit,
     authenticateToken,
     createToken,
     listTokens,

@@ -15,11 +15,12 @@
  * back releases the head unchanged: no gap, no entry.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AccessDatabase, AuditLogTable } from '../../store/schema-access.ts';
+import type { Database } from '../../store/schema.ts';
+import type { AuditLogTable } from '../../store/schema-access.ts';
 import type { Actor, ActorKind } from './actor.ts';
 import { canonicalJson, sha256Hex } from '../canonical-json.ts';
 
-type Db = Kysely<AccessDatabase>;
+type Db = Kysely<Database>;
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);

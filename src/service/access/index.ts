@@ -5,6 +5,7 @@
 export * from './actor.ts';
 export * from './roles.ts';
 export * from './audit.ts';
+export * from './context.ts';
 export * from './access.ts';
 export { hashPassword, verifyPassword, SCRYPT_PARAMS } from './passwords.ts';
 export {

@@ -4,12 +4,12 @@
  */
 import type { Kysely } from 'kysely';
 import { openStore, type Store, type StoreOptions } from '../../store/database.ts';
-import type { AccessDatabase } from '../../store/schema-access.ts';
+import type { Database } from '../../store/schema.ts';
 import { createAccess, type Access, type AccessOptions } from './access.ts';
 
 export interface AccessStore {
   store: Store;
-  db: Kysely<AccessDatabase>;
+  db: Kysely<Database>;
   access: Access;
   close(): Promise<void>;
 }
@@ -20,8 +20,7 @@ export async function openAccessStore(
   accessOptions: AccessOptions = {},
 ): Promise<AccessStore> {
   const store = await openStore(options);
-  // Until migration 002's tables join `Database` (schema.ts), the access code sees them here.
-  const db = store.db as unknown as Kysely<AccessDatabase>;
+  const db = store.db;
   const access = createAccess(db, accessOptions);
   return {
     store,

@@ -68,6 +68,7 @@ export function prepareLead(
       createdAt,
       updatedAt: createdAt,
       assignedAt: null,
+      createdBy: request.createdBy ?? null,
     },
     task: { lead, derived: derivedLead, emailNorm, receivedAt: request.receivedAt },
   };

@@ -15,6 +15,8 @@ export interface IntakeRequest {
   requestHash: string;
   /** `performance.now()` at arrival. */
   receivedAt: number;
+  /** The submitting actor (`actorRef`), stored with the lead. */
+  createdBy?: string;
 }
 
 export interface IntakeResult {
