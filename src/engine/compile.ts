@@ -30,6 +30,7 @@ import {
 } from './policy-schema.ts';
 import type { Caps, Skills } from './types.ts';
 import { buildRuleIndex, type RuleIndex } from './rule-index.ts';
+import { compileSlas, type CompiledSlas } from './sla/index.ts';
 
 export type CompiledTarget =
   | { kind: 'owner'; ownerId: string; label: string }
@@ -87,6 +88,8 @@ export interface CompiledPolicy {
   usesAccounts: boolean;
   /** Whether any rule targets `sticky`: only then are earlier owners by email looked up. */
   usesSticky: boolean;
+  /** The policy's service levels; undefined when it has none (no timer is ever scheduled). */
+  slas?: CompiledSlas;
   poolIds(): string[];
   /** Every owner id the policy names (pool members and owner targets). */
   ownerIds(): string[];
@@ -240,6 +243,17 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     rules.push(compiled);
   });
 
+  // SLA conditions share the rules' field layout: compile them before the field reader is built.
+  const slas = compileSlas(
+    doc,
+    queues,
+    (when, path) =>
+      compileCondition(
+        parseCondition(normalizeConditionValues(when, path, issues), path, issues),
+        layout,
+      ),
+    issues,
+  );
   if (issues.some((i) => i.severity === 'error')) return { issues };
   const policy: CompiledPolicy = {
     version: options.version,
@@ -253,6 +267,7 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     fields: compileLeadFieldReader(layout.names, territories),
     usesAccounts,
     usesSticky: rules.some((rule) => rule.chain.some((target) => target.kind === 'sticky')),
+    slas,
     poolIds: () => [...pools.keys()],
     ownerIds: () => {
       const ids = new Set<string>();

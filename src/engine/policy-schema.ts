@@ -4,6 +4,7 @@
  * `parseCondition` in conditions/ so its errors can name the operator and what is allowed.
  */
 import { z } from 'zod';
+import { slaPolicyKeys, slaRef } from './sla/sla-schema.ts';
 
 const id = z
   .string()
@@ -45,6 +46,8 @@ const pool = z.strictObject({
   caps: caps.optional(),
   /** fair_share: the period over which shares are counted. */
   period: z.enum(['day', 'week', 'month']).default('week'),
+  /** The SLA of leads this pool assigns (unless their rule names one). */
+  sla: slaRef,
 });
 
 const postalRange = z
@@ -114,6 +117,8 @@ const rule = z.strictObject({
     })
     .partial()
     .optional(),
+  /** The SLA of leads this rule places (wins over the pool's, `sla_rules` and `default_sla`). */
+  sla: slaRef,
 });
 
 const queue = z.strictObject({ name: z.string().optional(), description: z.string().optional() });
@@ -129,6 +134,7 @@ export const policySchema = z.strictObject({
   territories: z.record(id, territory).default({}),
   pools: z.record(id, pool).default({}),
   rules: z.array(rule).min(1, { error: 'a policy needs at least one rule' }),
+  ...slaPolicyKeys,
 });
 
 export type PolicyDoc = z.infer<typeof policySchema>;
