@@ -26,6 +26,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { leadRoutes } from './routes/leads.ts';
+import { touchRoutes } from './routes/touches.ts';
 import { ownerRoutes } from './routes/owners.ts';
 import { policyRoutes } from './routes/policies.ts';
 
@@ -183,6 +184,7 @@ export async function buildApp(
 
   await app.register(healthRoutes, { services });
   await app.register(leadRoutes, { services });
+  await app.register(touchRoutes, { services });
   await app.register(ownerRoutes, { services });
   await app.register(accountRoutes, { services });
   await app.register(policyRoutes, { services });

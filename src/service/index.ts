@@ -11,6 +11,7 @@ import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { OwnerService } from './owners.ts';
 import { PolicyService } from './policies.ts';
 import { LeadIntake } from './intake/index.ts';
+import { LifecycleService, TimerSignal } from './lifecycle/index.ts';
 import { RoutingCache } from './routing-cache.ts';
 import { StateSnapshot } from './route-tasks.ts';
 
@@ -38,6 +39,8 @@ export interface Services {
   readonly accounts: AccountService;
   readonly policies: PolicyService;
   readonly decisions: DecisionService;
+  /** SLA timers, breaches and escalations, touches, the lead's timeline. */
+  readonly lifecycle: LifecycleService;
 }
 
 export function createServices(options: ServicesOptions): Services {
@@ -49,6 +52,7 @@ export function createServices(options: ServicesOptions): Services {
   const cache = new RoutingCache(db, options.cacheTtlMs ?? 0);
   const onChange = () => cache.markStale();
   const snapshot = new StateSnapshot();
+  const timers = new TimerSignal();
   const concurrency =
     store.kind === 'pglite'
       ? 1
@@ -66,12 +70,14 @@ export function createServices(options: ServicesOptions): Services {
       clock,
       maxBatch: options.maxBatch ?? 200,
       concurrency,
+      timers,
     }),
-    leads: new LeadService({ db, cache, snapshot, metrics, clock }),
+    leads: new LeadService({ db, cache, snapshot, metrics, clock, timers }),
     owners: new OwnerService(db, clock, onChange),
     accounts: new AccountService(db, onChange),
     policies: new PolicyService(db, cache, clock),
     decisions: new DecisionService(db),
+    lifecycle: new LifecycleService({ db, cache, snapshot, clock, scheduled: timers }),
   };
 }
 
@@ -103,6 +109,17 @@ export {
 export { writeAccount } from '../formats/accounts.ts';
 export type { DraftFields } from './policies.ts';
 export { checkDatabase, type DatabaseHealth } from './health.ts';
+export {
+  SLA_BREACH,
+  SLA_TIMER_KINDS,
+  SLA_WARNING,
+  TOUCH_KINDS,
+  type SlaFireResult,
+  type SlaTimer,
+  type TimelineEntry,
+  type TouchInput,
+  type TouchResult,
+} from './lifecycle/index.ts';
 export type { Page } from './pages.ts';
 
 // Access control and the audit log (roles, tokens, users, sessions): the API's auth hook and the CLI.

@@ -49,6 +49,7 @@ import type { ServiceMetrics } from './metrics.ts';
 import { decodeUuidCursor, toPage, type Page } from './pages.ts';
 import type { RoutingCache, RoutingContext } from './routing-cache.ts';
 import { LockRetry, routeTasks, type LockSet, type StateSnapshot } from './route-tasks.ts';
+import { restartSlaTimers, settleLeadSla, type TimerSignal } from './lifecycle/hooks.ts';
 
 export interface LeadServiceOptions {
   db: Kysely<Database>;
@@ -56,6 +57,8 @@ export interface LeadServiceOptions {
   snapshot: StateSnapshot;
   metrics?: ServiceMetrics;
   clock: () => number;
+  /** Told of committed SLA timers (wakes the timer runner). */
+  timers?: TimerSignal;
 }
 
 export interface LeadWithHistory extends LeadRecord {
@@ -131,6 +134,7 @@ export class LeadService {
         if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
         changes.status = patch.status;
         if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
+        await settleLeadSla(this.o, tx, lead, patch.status);
       }
       return updateLead(tx, id, changes);
     });
@@ -224,7 +228,8 @@ export class LeadService {
           accountId: after.accountId,
           updatedAt: at,
         });
-        return { routed, lead: updated, decision: record };
+        const timersDueAt = await restartSlaTimers(tx, ctx, id, decision, now);
+        return { routed, lead: updated, decision: record, timersDueAt };
       },
       {
         onRestart: (_reason, error) => {
@@ -235,6 +240,7 @@ export class LeadService {
     );
     this.o.snapshot.absorb(out.routed.pools, out.routed.owners);
     this.o.snapshot.markRows(out.routed.locks);
+    this.o.timers?.notify(out.timersDueAt);
     this.o.metrics?.recordDecision(
       out.routed.routed[0]!.decision,
       'reroute',
@@ -273,6 +279,7 @@ export class LeadService {
         summary: `Assigned by hand to ${input.ownerId}${input.actor ? ` by ${input.actor}` : ''}: ${input.reason}.`,
       },
     };
+    const ctx = await this.contextOrUndefined(now);
     const out = await this.transact(async (tx) => {
       const lead = await lockLead(tx, id);
       if (!lead) throw notFound('lead', id);
@@ -312,10 +319,13 @@ export class LeadService {
         assignedAt: after.assignedAt,
         updatedAt: at,
       });
-      return { lead: updated, decision: record };
+      // The new owner's first-response clock starts now, on the SLA the lead was on.
+      const timersDueAt = ctx ? await restartSlaTimers(tx, ctx, id, decision, now) : undefined;
+      return { lead: updated, decision: record, timersDueAt };
     });
+    this.o.timers?.notify(out.timersDueAt);
     this.o.metrics?.recordDecision(decision, 'manual', (performance.now() - receivedAt) / 1000);
-    return out;
+    return { lead: out.lead, decision: out.decision };
   }
 
   private async contextOrUndefined(now: number): Promise<RoutingContext | undefined> {

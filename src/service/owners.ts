@@ -14,6 +14,7 @@ import {
 } from '../engine/index.ts';
 import { parseOwners, readOwners, writeOwner, type OwnersFormat } from '../formats/owners.ts';
 import { findOwner, listOwnersPage, upsertOwners, type OwnerRecord } from '../store/owners-repo.ts';
+import { moveDeadlinesOf } from './lifecycle/sla-timers.ts';
 import { findExistingIds } from '../store/records.ts';
 import { readOwnerStates } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
@@ -85,6 +86,7 @@ export class OwnerService {
       const current = await findOwner(tx, id);
       if (!current) throw notFound('owner', id);
       const [saved] = await upsertOwners(tx, [readOne({ ...writeOwner(current), ...patch, id })]);
+      await moveDeadlinesOf(tx, [saved!]);
       return (await withLoad(tx, [saved!]))[0]!;
     });
   }
@@ -113,6 +115,7 @@ export class OwnerService {
         owners.map((o) => o.id),
       );
       await upsertOwners(tx, owners);
+      await moveDeadlinesOf(tx, owners);
       return {
         created: owners.length - existing.size,
         updated: existing.size,

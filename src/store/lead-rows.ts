@@ -7,7 +7,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import { leadStatusOf, type Decision, type LeadStatus } from '../engine/index.ts';
 import type { DecisionsTable, LeadsTable } from './schema.ts';
 
-export const DECISION_TRIGGERS = ['intake', 'reroute', 'manual'] as const;
+export const DECISION_TRIGGERS = ['intake', 'reroute', 'manual', 'escalation'] as const;
 export type DecisionTrigger = (typeof DECISION_TRIGGERS)[number];
 
 export interface LeadRecord {

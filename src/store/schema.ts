@@ -3,6 +3,7 @@
  * (node-postgres would turn a JS array into a PostgreSQL array) and read back parsed.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { LifecycleTables } from './schema-lifecycle.ts';
 
 /** A timestamptz: read as a Date, written as a Date or an ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -151,4 +152,13 @@ export interface Database {
   routing_owners: RoutingOwnersTable;
   idempotency_keys: IdempotencyKeysTable;
   schema_migrations: SchemaMigrationsTable;
+  // The lead's life after routing (migration 003): timers, SLA events, touches, the outbox.
+  timers: LifecycleTables['timers'];
+  sla_events: LifecycleTables['sla_events'];
+  escalations: LifecycleTables['escalations'];
+  touches: LifecycleTables['touches'];
+  first_touches: LifecycleTables['first_touches'];
+  outbox_events: LifecycleTables['outbox_events'];
+  webhook_subscriptions: LifecycleTables['webhook_subscriptions'];
+  webhook_deliveries: LifecycleTables['webhook_deliveries'];
 }

@@ -167,7 +167,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) => {
-      return presentLeadWithHistory(await services.leads.getLead(request.params.id));
+      const lead = await services.leads.getLead(request.params.id);
+      return presentLeadWithHistory(lead, await services.lifecycle.readTimeline(lead.id));
     },
   );
 

@@ -30,6 +30,8 @@ import {
   type RouteTasksResult,
   type StateSnapshot,
 } from '../route-tasks.ts';
+import { slaTimersOf, writeSlaTimers } from '../lifecycle/sla-timers.ts';
+import type { TimerSignal } from '../lifecycle/index.ts';
 import { Batcher } from './batcher.ts';
 import { claimRequests, replayRepeats, replayStored, splitRepeats } from './idempotency.ts';
 import { prepareLead, type PreparedLead } from './prepare.ts';
@@ -50,6 +52,8 @@ export interface LeadIntakeOptions {
   maxBatch: number;
   /** Transactions in flight at once (1 on PGlite, which has one connection). */
   concurrency: number;
+  /** Told of committed SLA timers (wakes the timer runner). */
+  timers?: TimerSignal;
 }
 
 /** From this attempt on, lock every row the policy can touch: the last restart always succeeds. */
@@ -133,6 +137,7 @@ export class LeadIntake {
     leads: NewLead[];
     decisions: DecisionRecord[];
     routing: RouteTasksResult;
+    timersDueAt: number | undefined;
   }> {
     const { snapshot, metrics } = this.options;
     let hint: LockSet = { pools: new Set(), owners: new Set() };
@@ -170,7 +175,16 @@ export class LeadIntake {
           pools: routing.changedPools,
           owners: routing.changedOwners,
         });
-        return { routed: routable, leads, decisions, routing };
+        // SLA deadlines start with the decision, in its transaction: one statement per batch.
+        const timersDueAt = ctx.policy.slas
+          ? await writeSlaTimers(
+              tx,
+              routable.flatMap((p, i) =>
+                slaTimersOf(ctx.policy, ctx.directory, p.lead.id, routing.routed[i]!.decision, now),
+              ),
+            )
+          : undefined;
+        return { routed: routable, leads, decisions, routing, timersDueAt };
       },
       {
         onRestart: (reason, error) => {
@@ -186,6 +200,7 @@ export class LeadIntake {
     );
     snapshot.absorb(outcome.routing.pools, outcome.routing.owners);
     snapshot.markRows(outcome.routing.locks);
+    this.options.timers?.notify(outcome.timersDueAt);
     return outcome;
   }
 
