@@ -94,7 +94,8 @@ export class LeadService {
   async patchLead(id: string, patch: LeadPatch): Promise<LeadRecord> {
     if (!isUuid(id)) throw notFound('lead', id);
     const now = this.o.clock();
-    const ctx = patch.attributes ? await this.contextOrUndefined(now) : undefined;
+    // Read before the transaction: PGlite has one connection. A status change may be a touch.
+    const ctx = patch.attributes || patch.status ? await this.contextOrUndefined(now) : undefined;
     return this.transact(async (tx) => {
       const lead = await lockLead(tx, id);
       if (!lead) throw notFound('lead', id);
@@ -134,7 +135,7 @@ export class LeadService {
         if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
         changes.status = patch.status;
         if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
-        await settleLeadSla(this.o, tx, lead, patch.status);
+        await settleLeadSla(this.o, ctx, tx, lead, patch.status);
       }
       return updateLead(tx, id, changes);
     });

@@ -41,7 +41,7 @@ import {
 } from '../../store/routing-state-repo.ts';
 import type { Database } from '../../store/schema.ts';
 import { insertEscalation, insertSlaEvent, listBreachers } from '../../store/sla-repo.ts';
-import type { RoutingCache, RoutingContext } from '../routing-cache.ts';
+import type { RoutingContext } from '../routing-cache.ts';
 import type { StateSnapshot } from '../route-tasks.ts';
 import {
   SLA_BREACH,
@@ -78,7 +78,6 @@ export interface SlaFireResult {
 }
 
 export interface BreachDeps {
-  cache: RoutingCache;
   snapshot: StateSnapshot;
   clock: () => number;
 }
@@ -86,6 +85,7 @@ export interface BreachDeps {
 /** Fires one SLA timer in `tx`. Throws only on database trouble (the runner retries the timer). */
 export async function fireSlaTimer(
   deps: BreachDeps,
+  ctx: RoutingContext | undefined,
   tx: Kysely<Database>,
   timer: SlaTimer,
 ): Promise<SlaFireResult> {
@@ -131,10 +131,9 @@ export async function fireSlaTimer(
     return { outcome: 'warning', ...base };
   }
 
-  const ctx = await deps.cache.contextAt(now);
-  const sla = ctx.policy.slas?.slas.get(slaId);
+  const sla = ctx?.policy.slas?.slas.get(slaId);
   const rung = sla?.ladder[timer.step];
-  if (!sla || !rung) {
+  if (!ctx || !sla || !rung) {
     await appendEvents(tx, events, at);
     return { outcome: 'breach', ...base };
   }

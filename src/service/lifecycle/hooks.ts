@@ -13,7 +13,7 @@ import {
 import type { LeadRecord } from '../../store/leads-repo.ts';
 import type { Database } from '../../store/schema.ts';
 import { cancelSlaTimers, findLeadSla } from '../../store/sla-repo.ts';
-import type { RoutingCache, RoutingContext } from '../routing-cache.ts';
+import type { RoutingContext } from '../routing-cache.ts';
 import { slaTimersOf, writeSlaTimers } from './sla-timers.ts';
 import { recordTouchIn } from './touches.ts';
 
@@ -27,13 +27,14 @@ const SETTABLE: ReadonlySet<string> = new Set(SETTABLE_LEAD_STATUSES);
  * first-response clock); a closing status cancels every SLA timer left.
  */
 export async function settleLeadSla(
-  deps: { cache: RoutingCache; clock: () => number },
+  deps: { clock: () => number },
+  ctx: RoutingContext | undefined,
   tx: Kysely<Database>,
   lead: LeadRecord,
   to: LeadStatus,
 ): Promise<void> {
   if (SETTABLE.has(to) && !SETTABLE.has(lead.status) && lead.ownerId)
-    await recordTouchIn(deps, tx, lead, { kind: 'status', note: `status ${to}` });
+    await recordTouchIn(deps, ctx, tx, lead, { kind: 'status', note: `status ${to}` });
   if (CLOSED_LEAD_STATUSES.has(to)) await cancelSlaTimers(tx, lead.id);
 }
 

@@ -11,8 +11,8 @@ import { withLifecycleTables } from '../../store/schema-lifecycle.ts';
 import { createTimerStore } from '../../store/timers-repo.ts';
 import { runTransaction } from '../../store/transaction.ts';
 import { toServiceError } from '../database-errors.ts';
-import { notFound } from '../errors.ts';
-import type { RoutingCache } from '../routing-cache.ts';
+import { notFound, ServiceError } from '../errors.ts';
+import type { RoutingCache, RoutingContext } from '../routing-cache.ts';
 import type { StateSnapshot } from '../route-tasks.ts';
 import { fireSlaTimer, type SlaFireResult, type SlaTimer } from './breach.ts';
 import { readTimeline, type TimelineEntry } from './timeline.ts';
@@ -46,11 +46,12 @@ export class LifecycleService {
   /** Records a touch; the first one stops the first-response clock. 404 for an unknown lead. */
   async recordTouch(leadId: string, input: TouchInput): Promise<TouchResult> {
     if (!isUuid(leadId)) throw notFound('lead', leadId);
+    const ctx = await this.contextOrUndefined(this.o.clock());
     try {
       return await runTransaction(this.o.db, async (tx) => {
         const lead = await lockLead(tx, leadId);
         if (!lead) throw notFound('lead', leadId);
-        return recordTouchIn(this.o, tx, lead, input);
+        return recordTouchIn(this.o, ctx, tx, lead, input);
       });
     } catch (error) {
       throw toServiceError(error);
@@ -69,12 +70,33 @@ export class LifecycleService {
    * `afterCommit` of the result once that transaction committed.
    */
   async fireSlaTimer(tx: unknown, timer: SlaTimer): Promise<SlaFireResult> {
-    return fireSlaTimer(this.o, tx as Kysely<Database>, timer);
+    return fireSlaTimer(this.o, this.sweepContext, tx as Kysely<Database>, timer);
+  }
+
+  /** The routing context of the sweep in progress, read before its transaction opened. */
+  private sweepContext: RoutingContext | undefined;
+
+  private async contextOrUndefined(now: number): Promise<RoutingContext | undefined> {
+    try {
+      return await this.o.cache.contextAt(now);
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === 'unavailable') return undefined;
+      throw error;
+    }
   }
 
   /** The store side of the timer runner (src/jobs/timer-runner.ts), over the `timers` table. */
   timerStore(): ReturnType<typeof createTimerStore> {
-    return createTimerStore(withLifecycleTables(this.o.db));
+    const store = createTimerStore(withLifecycleTables(this.o.db));
+    return {
+      ...store,
+      // The policy and owners are read before the sweep's transaction: inside it, PGlite's one
+      // connection is taken, and the handlers need them.
+      fireDue: async (now, limit, fire, retryAt) => {
+        this.sweepContext = await this.contextOrUndefined(now.getTime());
+        return store.fireDue(now, limit, fire, retryAt);
+      },
+    };
   }
 
   /** After the firing transaction committed: reload owners if paused, wake the runner. */

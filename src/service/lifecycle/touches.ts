@@ -19,7 +19,7 @@ import {
   type TouchRecord,
 } from '../../store/sla-repo.ts';
 import { invalid } from '../errors.ts';
-import type { RoutingCache } from '../routing-cache.ts';
+import type { RoutingContext } from '../routing-cache.ts';
 
 /** Kinds a caller records; `status` is recorded by a status change. */
 export const TOUCH_KINDS = ['call', 'email', 'meeting', 'note'] as const;
@@ -40,7 +40,9 @@ export interface TouchResult {
 
 /** Records a touch on a locked lead, in the caller's transaction. */
 export async function recordTouchIn(
-  deps: { cache: RoutingCache; clock: () => number },
+  deps: { clock: () => number },
+  /** The routing context read before the transaction (PGlite has one connection), if any. */
+  ctx: RoutingContext | undefined,
   tx: Kysely<Database>,
   lead: LeadRecord,
   input: TouchInput,
@@ -82,9 +84,9 @@ export async function recordTouchIn(
   let firstTouch: FirstTouchRecord | undefined;
   const slaId = await findLeadSla(tx, lead.id);
   let businessMs: number | null = null;
-  if (assignedAt !== undefined && slaId !== undefined) {
-    const sla = (await deps.cache.contextAt(now)).policy.slas?.slas.get(slaId);
-    const owner = lead.ownerId ? deps.cache.currentDirectory().owners.get(lead.ownerId) : undefined;
+  if (assignedAt !== undefined && slaId !== undefined && ctx) {
+    const sla = ctx.policy.slas?.slas.get(slaId);
+    const owner = lead.ownerId ? ctx.directory.owners.get(lead.ownerId) : undefined;
     if (sla) businessMs = slaElapsed(sla.clock, owner, assignedAt, at);
   }
   const candidate: FirstTouchRecord = {
