@@ -286,7 +286,7 @@ export const touchInputSchema = z
     note: z.string().max(2000).optional(),
     actor: z.string().min(1).max(200).optional(),
   })
-  .meta({ id: 'TouchInput' });
+  .meta({ id: 'NewTouch' });
 
 export const touchSchema = z
   .object({
