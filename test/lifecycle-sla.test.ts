@@ -50,7 +50,12 @@ rules:
 
 const OWNERS = [
   ...['ana', 'ben', 'cai'].map((id) => ({ id, time_zone: 'UTC' })),
-  { id: 'dora', time_zone: 'Europe/Berlin', working_hours: weekdays('09:00-17:00'), manager: 'mia' },
+  {
+    id: 'dora',
+    time_zone: 'Europe/Berlin',
+    working_hours: weekdays('09:00-17:00'),
+    manager: 'mia',
+  },
 ];
 
 function weekdays(hours: string) {
