@@ -1,5 +1,11 @@
 /** Service records → the API's snake_case documents. */
-import type { DecisionRecord, LeadRecord, PolicyVersionRecord } from '../service/index.ts';
+import type {
+  DecisionRecord,
+  LeadRecord,
+  PolicyVersionRecord,
+  TimelineEntry,
+  TouchResult,
+} from '../service/index.ts';
 import {
   type Page,
   writeAccount,
@@ -57,8 +63,55 @@ export function presentLeadWithDecision(r: { lead: LeadRecord; decision: Decisio
 }
 
 /** A lead with its decision history, oldest first. */
-export function presentLeadWithHistory(l: LeadRecord & { decisions: readonly DecisionRecord[] }) {
-  return { ...presentLead(l), decisions: l.decisions.map(presentDecision) };
+export function presentLeadWithHistory(
+  l: LeadRecord & { decisions: readonly DecisionRecord[] },
+  timeline: readonly TimelineEntry[] = [],
+) {
+  return {
+    ...presentLead(l),
+    decisions: l.decisions.map(presentDecision),
+    timeline: timeline.map(presentTimelineEntry),
+  };
+}
+
+export function presentTimelineEntry(e: TimelineEntry) {
+  return {
+    at: e.at,
+    type: e.type,
+    summary: e.summary,
+    sla: e.sla,
+    clock: e.clock,
+    step: e.step,
+    owner_id: e.ownerId,
+    decision_id: e.decisionId,
+    touch_id: e.touchId,
+    kind: e.kind,
+    action: e.action,
+    to_owner_id: e.toOwnerId,
+    to_queue_id: e.toQueueId,
+  };
+}
+
+export function presentTouch(r: TouchResult) {
+  const f = r.firstTouch;
+  return {
+    id: r.touch.id,
+    lead_id: r.touch.leadId,
+    kind: r.touch.kind,
+    at: r.touch.at.toISOString(),
+    actor: r.touch.actor,
+    note: r.touch.note,
+    first: f !== undefined,
+    first_response: f
+      ? {
+          owner_id: f.ownerId,
+          sla: f.sla,
+          assigned_at: f.assignedAt?.toISOString() ?? null,
+          wall_ms: f.wallMs,
+          business_ms: f.businessMs,
+        }
+      : null,
+  };
 }
 
 /** The result of routing or assigning a lead again: `{lead, decision}`. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   CAP_KEYS,
+  DECISION_TRIGGERS,
   DELIVERY_STATUSES,
   LEAD_STATUSES,
   SETTABLE_LEAD_STATUSES,
@@ -230,7 +231,7 @@ export const decisionSchema = z
   .object({
     id: z.string(),
     lead_id: z.string(),
-    trigger: z.enum(['intake', 'reroute', 'manual', 'attribute_change']),
+    trigger: z.enum(DECISION_TRIGGERS),
     outcome: z.enum(['assigned', 'queued', 'unroutable']),
     owner_id: z.string().nullable(),
     queue_id: z.string().nullable(),
@@ -275,9 +276,66 @@ export const leadSchema = z.object(leadFields).meta({ id: 'Lead' });
 export const leadWithDecisionSchema = z
   .object({ ...leadFields, decision: decisionSchema })
   .meta({ id: 'LeadWithDecision' });
+/** One entry of a lead's timeline (decisions, touches, SLA deadlines, warnings, breaches, escalations). */
+export const timelineEntrySchema = z
+  .object({
+    at: z.string(),
+    type: z.enum(['decision', 'touch', 'sla_deadline', 'sla_warning', 'sla_breach', 'escalation']),
+    summary: z.string(),
+    sla: z.string().optional(),
+    clock: z.string().optional(),
+    step: z.number().int().optional(),
+    owner_id: z.string().nullable().optional(),
+    decision_id: z.string().optional(),
+    touch_id: z.string().optional(),
+    kind: z.string().optional(),
+    action: z.string().optional(),
+    to_owner_id: z.string().nullable().optional(),
+    to_queue_id: z.string().nullable().optional(),
+  })
+  .meta({ id: 'TimelineEntry' });
+
 export const leadWithHistorySchema = z
-  .object({ ...leadFields, decisions: z.array(decisionSchema) })
+  .object({
+    ...leadFields,
+    decisions: z.array(decisionSchema),
+    timeline: z.array(timelineEntrySchema),
+  })
   .meta({ id: 'LeadWithHistory' });
+
+export const touchInputSchema = z
+  .strictObject({
+    kind: z.enum(['call', 'email', 'meeting', 'note'], {
+      error: 'expected one of call, email, meeting, note',
+    }),
+    at: z.iso
+      .datetime({ offset: true, error: 'expected an ISO 8601 time such as 2026-03-06T16:30:00Z' })
+      .optional(),
+    note: z.string().max(2000).optional(),
+    actor: z.string().min(1).max(200).optional(),
+  })
+  .meta({ id: 'NewTouch' });
+
+export const touchSchema = z
+  .object({
+    id: z.string(),
+    lead_id: z.string(),
+    kind: z.string(),
+    at: z.string(),
+    actor: z.string().nullable(),
+    note: z.string().nullable(),
+    first: z.boolean(),
+    first_response: z
+      .object({
+        owner_id: z.string().nullable(),
+        sla: z.string().nullable(),
+        assigned_at: z.string().nullable(),
+        wall_ms: z.number().nullable(),
+        business_ms: z.number().nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'Touch' });
 
 // Fast acceptance of well-formed leads: the common case skips zod (a measurable share of the intake
 // path); anything this check does not accept goes through zod, which names every problem. It must
@@ -422,7 +480,7 @@ export const decisionListQuery = z.object({
   pool_id: z.string().min(1).optional(),
   owner_id: z.string().min(1).optional(),
   outcome: z.enum(['assigned', 'queued', 'unroutable']).optional(),
-  trigger: z.enum(['intake', 'reroute', 'manual', 'attribute_change']).optional(),
+  trigger: z.enum(DECISION_TRIGGERS).optional(),
   lead_id: z.string().min(1).optional(),
   policy_version: z.string().min(1).optional(),
   cursor: cursorQuery,

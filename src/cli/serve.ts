@@ -14,6 +14,8 @@ import {
   type Config,
   type ConfigInput,
 } from '../config.ts';
+import { registerSlaHandlers } from '../jobs/sla-handlers.ts';
+import { createTimerRunner } from '../jobs/timer-runner.ts';
 import { loadDemoData } from '../service/demo.ts';
 import { createServices, type Services } from '../service/index.ts';
 import { openStore, type Store } from '../store/database.ts';
@@ -108,6 +110,7 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
   });
   let app: FastifyInstance | undefined;
   let dispatcher: WebhookDispatcher | undefined;
+  let stopTimers: (() => Promise<void>) | undefined;
   try {
     if (store.migrationsApplied.length)
       logger.info({ migrations: store.migrationsApplied }, 'applied migrations');
@@ -135,6 +138,20 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
       logger,
       validateResponses: config.validateResponses,
     });
+    // Durable timers (SLA deadlines): every instance sweeps; a timer that fell due while no
+    // instance ran fires now. PGlite has one connection: one sweep at a time.
+    const timers = createTimerRunner({
+      store: services.lifecycle.timerStore(),
+      concurrency: store.kind === 'pglite' ? 1 : 2,
+      metrics: jobsMetrics,
+      onError: (error) => logger.warn({ err: error }, 'timer sweep failed'),
+      onTimerError: (timer, error, retryAt) =>
+        logger.warn({ err: error, timer: timer.id, kind: timer.kind, retryAt }, 'timer failed'),
+    });
+    registerSlaHandlers(timers, services, jobsMetrics);
+    services.lifecycle.onTimersScheduled((dueAt) => timers.nudge(dueAt));
+    timers.start();
+    stopTimers = () => timers.stop();
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     const where =
@@ -173,6 +190,7 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
       (closing ??= (async () => {
         await server.close();
         await dispatcher?.stop();
+        await timers.stop();
         await store.close();
         await flushLogger(logger);
       })());
@@ -203,6 +221,7 @@ export async function runServe(options: ServeOptions = {}): Promise<RunningServe
       close,
     };
   } catch (error) {
+    await stopTimers?.().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await dispatcher?.stop().catch(() => undefined);
     await store.close().catch(() => undefined);

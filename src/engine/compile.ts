@@ -31,6 +31,7 @@ import {
 import type { Caps, Skills } from './types.ts';
 import { buildRuleIndex, type RuleIndex } from './rule-index.ts';
 import { compileReassignOn, type ReassignOn } from './reassignment/index.ts';
+import { compileSlas, type CompiledSlas } from './sla/index.ts';
 
 export type CompiledTarget =
   | { kind: 'owner'; ownerId: string; label: string }
@@ -90,6 +91,8 @@ export interface CompiledPolicy {
   usesSticky: boolean;
   /** `reassign_on`: the fields whose change re-routes an owned lead. */
   reassignOn?: ReassignOn;
+  /** The policy's service levels; undefined when it has none (no timer is ever scheduled). */
+  slas?: CompiledSlas;
   poolIds(): string[];
   /** Every owner id the policy names (pool members and owner targets). */
   ownerIds(): string[];
@@ -244,6 +247,17 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
   });
 
   const reassignOn = compileReassignOn(doc.reassign_on, queues, doc.default_queue, issues);
+  // SLA conditions share the rules' field layout: compile them before the field reader is built.
+  const slas = compileSlas(
+    doc,
+    queues,
+    (when, path) =>
+      compileCondition(
+        parseCondition(normalizeConditionValues(when, path, issues), path, issues),
+        layout,
+      ),
+    issues,
+  );
   if (issues.some((i) => i.severity === 'error')) return { issues };
   const policy: CompiledPolicy = {
     reassignOn,
@@ -258,6 +272,7 @@ export function compilePolicy(raw: unknown, options: { version: string }): Compi
     fields: compileLeadFieldReader(layout.names, territories),
     usesAccounts,
     usesSticky: rules.some((rule) => rule.chain.some((target) => target.kind === 'sticky')),
+    slas,
     poolIds: () => [...pools.keys()],
     ownerIds: () => {
       const ids = new Set<string>();

@@ -63,6 +63,7 @@ export {
 } from './routing-state/index.ts';
 export { analyzePolicy } from './analyze.ts';
 export { policyJsonSchema } from './json-schema.ts';
+export * from './sla/index.ts';
 export {
   buildAccountIndex,
   normalizeDomain,

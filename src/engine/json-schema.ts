@@ -16,6 +16,13 @@ export function policyJsonSchema(): Json {
     $ref: '#/$defs/condition',
     description: 'Condition over the lead; absent = every lead.',
   };
+  // So is the `when` of `sla_rules`.
+  const slaRule = ((schema.properties as Json).sla_rules as Json).items as Json;
+  (slaRule.properties as Json).when = {
+    $ref: '#/$defs/condition',
+    description:
+      'Condition over the lead: the first `sla_rules` entry whose condition holds chooses the SLA.',
+  };
   const { $defs: defs, $schema: _s, ...condition } = conditionJsonSchema;
   schema.$defs = {
     ...(schema.$defs as Json | undefined),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { reassignOnSchema } from './reassignment/index.ts';
+import { slaPolicyKeys, slaRef } from './sla/sla-schema.ts';
 
 const id = z
   .string()
@@ -46,6 +47,8 @@ const pool = z.strictObject({
   caps: caps.optional(),
   /** fair_share: the period over which shares are counted. */
   period: z.enum(['day', 'week', 'month']).default('week'),
+  /** The SLA of leads this pool assigns (unless their rule names one). */
+  sla: slaRef,
 });
 
 const postalRange = z
@@ -115,6 +118,8 @@ const rule = z.strictObject({
     })
     .partial()
     .optional(),
+  /** The SLA of leads this rule places (wins over the pool's, `sla_rules` and `default_sla`). */
+  sla: slaRef,
 });
 
 const queue = z.strictObject({ name: z.string().optional(), description: z.string().optional() });
@@ -132,6 +137,7 @@ export const policySchema = z.strictObject({
   rules: z.array(rule).min(1, { error: 'a policy needs at least one rule' }),
   /** Lead fields whose change re-routes an owned lead (src/engine/reassignment). */
   reassign_on: reassignOnSchema.optional(),
+  ...slaPolicyKeys,
 });
 
 export type PolicyDoc = z.infer<typeof policySchema>;

@@ -128,6 +128,7 @@ export function routeLead(policy: CompiledPolicy, lead: Lead, input: RouteInput)
   }
   decision ??= toDefaultQueue(policy, 'no rule matched');
   decision.accountId = derived.account?.account.id;
+  if (policy.slas) decision.slaId = policy.slas.choose(decision, derived.fields);
   if (explain)
     decision.explanation = buildExplanation(policy, lead, decision, derived, traces, ctx.attempts);
   return { decision, changes: ctx.changes };
@@ -213,6 +214,7 @@ function decisionOf(
     retryAt: d.retryAt,
     fallbackStep,
     accountId: undefined,
+    slaId: undefined,
     explanation: undefined,
   };
 }

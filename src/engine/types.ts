@@ -234,6 +234,8 @@ export interface Decision {
   /** Index of the step that produced the outcome (0 = primary). */
   fallbackStep?: number;
   accountId?: string;
+  /** The service level the lead runs on (the policy's `slas`), when one applies. */
+  slaId?: string;
   explanation?: Explanation;
 }
 

@@ -11,6 +11,7 @@ import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { OwnerService } from './owners.ts';
 import { PolicyService } from './policies.ts';
 import { LeadIntake } from './intake/index.ts';
+import { LifecycleService, TimerSignal } from './lifecycle/index.ts';
 import { RoutingCache } from './routing-cache.ts';
 import { StateSnapshot } from './route-tasks.ts';
 import { EventsHub } from './events.ts';
@@ -52,6 +53,8 @@ export interface Services {
   readonly access: Access;
   /** Server settings (required approvals…), audited. */
   readonly settings: Settings;
+  /** SLA timers, breaches and escalations, touches, the lead's timeline. */
+  readonly lifecycle: LifecycleService;
 }
 
 export function createServices(options: ServicesOptions): Services {
@@ -64,6 +67,7 @@ export function createServices(options: ServicesOptions): Services {
   const onChange = () => cache.markStale();
   const snapshot = new StateSnapshot();
   const events = new EventsHub();
+  const timers = new TimerSignal();
   const concurrency =
     store.kind === 'pglite'
       ? 1
@@ -82,8 +86,9 @@ export function createServices(options: ServicesOptions): Services {
       maxBatch: options.maxBatch ?? 200,
       concurrency,
       events,
+      timers,
     }),
-    leads: new LeadService({ db, cache, snapshot, metrics, clock, events }),
+    leads: new LeadService({ db, cache, snapshot, metrics, clock, events, timers }),
     owners: new OwnerService(db, clock, onChange),
     accounts: new AccountService(db, onChange),
     policies: new PolicyService(db, cache, clock, events),
@@ -92,6 +97,7 @@ export function createServices(options: ServicesOptions): Services {
     events,
     access: createAccess(db, { clock, ...options.access }),
     settings: createSettings(db, clock),
+    lifecycle: new LifecycleService({ db, cache, snapshot, clock, scheduled: timers }),
   };
 }
 
@@ -99,6 +105,7 @@ export function createServices(options: ServicesOptions): Services {
 // only: the records it presents, the intake's request and result, the errors it maps.
 export { LEAD_STATUSES, SETTABLE_LEAD_STATUSES, type LeadStatus } from '../engine/index.ts';
 export type { DecisionRecord, LeadRecord } from '../store/leads-repo.ts';
+export { DECISION_TRIGGERS, type DecisionTrigger } from '../store/lead-rows.ts';
 export type { PolicyVersionRecord } from '../store/policies-repo.ts';
 export { hashRequest, type IntakeRequest, type IntakeResult } from './intake/index.ts';
 export { toServiceError } from './database-errors.ts';
@@ -132,6 +139,17 @@ export {
   type WebhookSubscriptionView,
 } from './webhooks.ts';
 export { WEBHOOK_EVENT_TYPES } from './webhooks-input.ts';
+export {
+  SLA_BREACH,
+  SLA_TIMER_KINDS,
+  SLA_WARNING,
+  TOUCH_KINDS,
+  type SlaFireResult,
+  type SlaTimer,
+  type TimelineEntry,
+  type TouchInput,
+  type TouchResult,
+} from './lifecycle/index.ts';
 export type { Page } from './pages.ts';
 
 // Access control and the audit log (roles, tokens, users, sessions): the API's auth hook and the CLI.

@@ -57,6 +57,7 @@ import type { ServiceMetrics } from './metrics.ts';
 import { decodeUuidCursor, toPage, type Page } from './pages.ts';
 import type { RoutingCache, RoutingContext } from './routing-cache.ts';
 import { LockRetry, routeTasks, type LockSet, type StateSnapshot } from './route-tasks.ts';
+import { restartSlaTimers, settleLeadSla, type TimerSignal } from './lifecycle/hooks.ts';
 
 export interface LeadServiceOptions {
   db: Kysely<Database>;
@@ -66,6 +67,8 @@ export interface LeadServiceOptions {
   clock: () => number;
   /** Told after a commit that wrote outbound events. */
   events?: EventsHub;
+  /** Told of committed SLA timers (wakes the timer runner). */
+  timers?: TimerSignal;
 }
 
 export interface LeadWithHistory extends LeadRecord {
@@ -101,7 +104,8 @@ export class LeadService {
   async patchLead(id: string, patch: LeadPatch): Promise<LeadRecord> {
     if (!isUuid(id)) throw notFound('lead', id);
     const now = this.o.clock();
-    const ctx = patch.attributes ? await this.contextOrUndefined(now) : undefined;
+    // Read before the transaction: PGlite has one connection. A status change may be a touch.
+    const ctx = patch.attributes || patch.status ? await this.contextOrUndefined(now) : undefined;
     let hint: LockSet = { pools: new Set(), owners: new Set() };
     let events = 0;
     const restarts: TransactionOptions = {
@@ -148,6 +152,7 @@ export class LeadService {
         if (lead.ownerId) await this.changeStatus(tx, lead.ownerId, lead.status, patch.status);
         changes.status = patch.status;
         if (CLOSED_LEAD_STATUSES.has(patch.status)) changes.retryAt = null;
+        await settleLeadSla(this.o, ctx, tx, lead, patch.status);
       }
       // A watched field changed (reassign_on): route again in this transaction. Not when the same
       // request also sets the status: that change is the caller's, and says what they meant.
@@ -280,7 +285,8 @@ export class LeadService {
           after: { owner_id: updated.ownerId, queue_id: updated.queueId, status: updated.status },
           details: { reason: input.reason, decision_id: record.id },
         });
-        return { routed, lead: updated, decision: record, events };
+        const timersDueAt = await restartSlaTimers(tx, ctx, id, decision, now);
+        return { routed, lead: updated, decision: record, events, timersDueAt };
       },
       {
         onRestart: (_reason, error) => {
@@ -292,6 +298,7 @@ export class LeadService {
     this.o.snapshot.absorb(out.routed.pools, out.routed.owners);
     this.o.snapshot.markRows(out.routed.locks);
     this.o.events?.committed(out.events);
+    this.o.timers?.notify(out.timersDueAt);
     this.o.metrics?.recordDecision(
       out.routed.routed[0]!.decision,
       'reroute',
@@ -333,6 +340,7 @@ export class LeadService {
         summary: `Assigned by hand to ${input.ownerId}${input.actor ? ` by ${input.actor}` : ''}: ${input.reason}.`,
       },
     };
+    const ctx = await this.contextOrUndefined(now);
     const out = await this.transact(async (tx) => {
       const lead = await lockLead(tx, id);
       if (!lead) throw notFound('lead', id);
@@ -386,9 +394,12 @@ export class LeadService {
         after: { owner_id: updated.ownerId, queue_id: updated.queueId, status: updated.status },
         details: { reason: input.reason, decision_id: record.id },
       });
-      return { lead: updated, decision: record, events };
+      // The new owner's first-response clock starts now, on the SLA the lead was on.
+      const timersDueAt = ctx ? await restartSlaTimers(tx, ctx, id, decision, now) : undefined;
+      return { lead: updated, decision: record, events, timersDueAt };
     });
     this.o.events?.committed(out.events);
+    this.o.timers?.notify(out.timersDueAt);
     this.o.metrics?.recordDecision(decision, 'manual', (performance.now() - receivedAt) / 1000);
     return { lead: out.lead, decision: out.decision };
   }

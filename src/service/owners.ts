@@ -14,6 +14,7 @@ import {
 } from '../engine/index.ts';
 import { parseOwners, readOwners, writeOwner, type OwnersFormat } from '../formats/owners.ts';
 import { findOwner, listOwnersPage, upsertOwners, type OwnerRecord } from '../store/owners-repo.ts';
+import { moveDeadlinesOf } from './lifecycle/sla-timers.ts';
 import { findExistingIds } from '../store/records.ts';
 import { readOwnerStates } from '../store/routing-state-repo.ts';
 import type { Database } from '../store/schema.ts';
@@ -106,6 +107,7 @@ export class OwnerService {
       // A manager changes only the availability of its own team's owners.
       checkTeamScope(ctx, 'owners:availability', current.team, `owner ${JSON.stringify(id)}`);
       const [saved] = await upsertOwners(tx, [readOne({ ...writeOwner(current), ...patch, id })]);
+      await moveDeadlinesOf(tx, [saved!]);
       await recordChange(tx, ctx, {
         action,
         target: { type: 'owner', id },
@@ -147,6 +149,7 @@ export class OwnerService {
       const ids = owners.map((o) => o.id);
       const existing = await findExistingIds(tx, 'owners', ids);
       const saved = await upsertOwners(tx, owners);
+      await moveDeadlinesOf(tx, owners);
       const result = {
         created: ids.length - existing.size,
         updated: existing.size,

@@ -7,7 +7,13 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import { leadStatusOf, type Decision, type LeadStatus } from '../engine/index.ts';
 import type { DecisionsTable, LeadsTable } from './schema.ts';
 
-export const DECISION_TRIGGERS = ['intake', 'reroute', 'manual', 'attribute_change'] as const;
+export const DECISION_TRIGGERS = [
+  'intake',
+  'reroute',
+  'manual',
+  'attribute_change',
+  'escalation',
+] as const;
 export type DecisionTrigger = (typeof DECISION_TRIGGERS)[number];
 
 export interface LeadRecord {

@@ -159,4 +159,13 @@ export interface Database extends AccessTables, LifecycleTables {
   routing_owners: RoutingOwnersTable;
   idempotency_keys: IdempotencyKeysTable;
   schema_migrations: SchemaMigrationsTable;
+  // The lead's life after routing (migration 003): timers, SLA events, touches, the outbox.
+  timers: LifecycleTables['timers'];
+  sla_events: LifecycleTables['sla_events'];
+  escalations: LifecycleTables['escalations'];
+  touches: LifecycleTables['touches'];
+  first_touches: LifecycleTables['first_touches'];
+  outbox_events: LifecycleTables['outbox_events'];
+  webhook_subscriptions: LifecycleTables['webhook_subscriptions'];
+  webhook_deliveries: LifecycleTables['webhook_deliveries'];
 }

@@ -16,6 +16,7 @@ import {
   presentLeadAction,
   presentLeadWithDecision,
   presentLeadWithHistory,
+  presentTouch,
 } from '../present.ts';
 import {
   assignSchema,
@@ -33,6 +34,8 @@ import {
   leadWithHistorySchema,
   page,
   rerouteSchema,
+  touchInputSchema,
+  touchSchema,
 } from '../schemas.ts';
 
 type LeadInput = z.infer<typeof leadInputSchema>;
@@ -200,7 +203,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) => {
-      return presentLeadWithHistory(await ownLead(request, request.params.id));
+      const lead = await ownLead(request, request.params.id);
+      return presentLeadWithHistory(lead, await services.lifecycle.readTimeline(lead.id));
     },
   );
 
@@ -286,6 +290,36 @@ export const leadRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         requestContext(request),
       );
       return presentLeadAction(r);
+    },
+  );
+
+  app.post(
+    '/v1/leads/:id/touches',
+    {
+      config: { permission: 'touches:create' },
+      schema: {
+        tags: ['leads'],
+        summary: 'Record a touch (call, email, meeting, note) on a lead',
+        description:
+          "The lead's first touch stops its first-response clock (its SLA timers are cancelled) and is kept with the time it took " +
+          "on the wall clock and on the SLA's clock (`first_response`). `at` defaults to now; a time in the future or before the " +
+          'assignment is a 400 naming `at`. An unknown lead is a 404.',
+        params: idParams,
+        body: touchInputSchema,
+        response: { 201: touchSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      // An intake credential touches only the leads it submitted (the rest are not found).
+      if (request.accessScope === 'own') await ownLead(request, request.params.id);
+      const result = await services.lifecycle.recordTouch(request.params.id, {
+        kind: b.kind,
+        at: b.at === undefined ? undefined : Date.parse(b.at),
+        note: b.note,
+        actor: b.actor ?? request.actor?.name ?? undefined,
+      });
+      return reply.status(201).send(presentTouch(result));
     },
   );
 };

@@ -31,6 +31,8 @@ import {
   type RouteTasksResult,
   type StateSnapshot,
 } from '../route-tasks.ts';
+import { slaTimersOf, writeSlaTimers } from '../lifecycle/sla-timers.ts';
+import type { TimerSignal } from '../lifecycle/index.ts';
 import { Batcher } from './batcher.ts';
 import { claimRequests, replayRepeats, replayStored, splitRepeats } from './idempotency.ts';
 import { prepareLead, type PreparedLead } from './prepare.ts';
@@ -53,6 +55,8 @@ export interface LeadIntakeOptions {
   concurrency: number;
   /** Told after a commit that wrote outbound events. */
   events?: EventsHub;
+  /** Told of committed SLA timers (wakes the timer runner). */
+  timers?: TimerSignal;
 }
 
 /** From this attempt on, lock every row the policy can touch: the last restart always succeeds. */
@@ -136,6 +140,7 @@ export class LeadIntake {
     leads: NewLead[];
     decisions: DecisionRecord[];
     routing: RouteTasksResult;
+    timersDueAt: number | undefined;
   }> {
     const { snapshot, metrics } = this.options;
     let hint: LockSet = { pools: new Set(), owners: new Set() };
@@ -179,7 +184,16 @@ export class LeadIntake {
           decisions.map((decision, i) => ({ decision, lead: leads[i]! })),
           new Date(now),
         );
-        return { routed: routable, leads, decisions, routing, events };
+        // SLA deadlines start with the decision, in its transaction: one statement per batch.
+        const timersDueAt = ctx.policy.slas
+          ? await writeSlaTimers(
+              tx,
+              routable.flatMap((p, i) =>
+                slaTimersOf(ctx.policy, ctx.directory, p.lead.id, routing.routed[i]!.decision, now),
+              ),
+            )
+          : undefined;
+        return { routed: routable, leads, decisions, routing, events, timersDueAt };
       },
       {
         onRestart: (reason, error) => {
@@ -196,6 +210,7 @@ export class LeadIntake {
     snapshot.absorb(outcome.routing.pools, outcome.routing.owners);
     snapshot.markRows(outcome.routing.locks);
     this.options.events?.committed(outcome.events);
+    this.options.timers?.notify(outcome.timersDueAt);
     return outcome;
   }
 

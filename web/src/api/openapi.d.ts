@@ -1044,6 +1044,132 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/leads/{id}/touches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record a touch (call, email, meeting, note) on a lead
+     * @description The lead's first touch stops its first-response clock (its SLA timers are cancelled) and is kept with the time it took on the wall clock and on the SLA's clock (`first_response`). `at` defaults to now; a time in the future or before the assignment is a 400 naming `at`. An unknown lead is a 404.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['NewTouchInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Touch'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/owners': {
     parameters: {
       query?: never;
@@ -4359,7 +4485,7 @@ export interface paths {
           pool_id?: string;
           owner_id?: string;
           outcome?: 'assigned' | 'queued' | 'unroutable';
-          trigger?: 'intake' | 'reroute' | 'manual' | 'attribute_change';
+          trigger?: 'intake' | 'reroute' | 'manual' | 'attribute_change' | 'escalation';
           lead_id?: string;
           policy_version?: string;
           /** @description `next_cursor` of the previous page */
@@ -7072,7 +7198,7 @@ export interface components {
       id: string;
       lead_id: string;
       /** @enum {string} */
-      trigger: 'intake' | 'reroute' | 'manual' | 'attribute_change';
+      trigger: 'intake' | 'reroute' | 'manual' | 'attribute_change' | 'escalation';
       /** @enum {string} */
       outcome: 'assigned' | 'queued' | 'unroutable';
       owner_id: string | null;
@@ -7149,6 +7275,22 @@ export interface components {
       assigned_at: string | null;
       decision: components['schemas']['DecisionInput'];
     };
+    TimelineEntryInput: {
+      at: string;
+      /** @enum {string} */
+      type: 'decision' | 'touch' | 'sla_deadline' | 'sla_warning' | 'sla_breach' | 'escalation';
+      summary: string;
+      sla?: string;
+      clock?: string;
+      step?: number;
+      owner_id?: string | null;
+      decision_id?: string;
+      touch_id?: string;
+      kind?: string;
+      action?: string;
+      to_owner_id?: string | null;
+      to_queue_id?: string | null;
+    };
     LeadWithHistoryInput: {
       id: string;
       external_id: string | null;
@@ -7177,6 +7319,31 @@ export interface components {
       updated_at: string;
       assigned_at: string | null;
       decisions: components['schemas']['DecisionInput'][];
+      timeline: components['schemas']['TimelineEntryInput'][];
+    };
+    NewTouchInput: {
+      /** @enum {string} */
+      kind: 'call' | 'email' | 'meeting' | 'note';
+      /** Format: date-time */
+      at?: string;
+      note?: string;
+      actor?: string;
+    };
+    TouchInput: {
+      id: string;
+      lead_id: string;
+      kind: string;
+      at: string;
+      actor: string | null;
+      note: string | null;
+      first: boolean;
+      first_response: {
+        owner_id: string | null;
+        sla: string | null;
+        assigned_at: string | null;
+        wall_ms: number | null;
+        business_ms: number | null;
+      } | null;
     };
     /** @description An owner, in the shape of the owners file (examples/owners.yaml). */
     OwnerFieldsInput: {
@@ -7602,7 +7769,7 @@ export interface components {
       id: string;
       lead_id: string;
       /** @enum {string} */
-      trigger: 'intake' | 'reroute' | 'manual' | 'attribute_change';
+      trigger: 'intake' | 'reroute' | 'manual' | 'attribute_change' | 'escalation';
       /** @enum {string} */
       outcome: 'assigned' | 'queued' | 'unroutable';
       owner_id: string | null;
@@ -7679,6 +7846,22 @@ export interface components {
       assigned_at: string | null;
       decision: components['schemas']['Decision'];
     };
+    TimelineEntry: {
+      at: string;
+      /** @enum {string} */
+      type: 'decision' | 'touch' | 'sla_deadline' | 'sla_warning' | 'sla_breach' | 'escalation';
+      summary: string;
+      sla?: string;
+      clock?: string;
+      step?: number;
+      owner_id?: string | null;
+      decision_id?: string;
+      touch_id?: string;
+      kind?: string;
+      action?: string;
+      to_owner_id?: string | null;
+      to_queue_id?: string | null;
+    };
     LeadWithHistory: {
       id: string;
       external_id: string | null;
@@ -7707,6 +7890,31 @@ export interface components {
       updated_at: string;
       assigned_at: string | null;
       decisions: components['schemas']['Decision'][];
+      timeline: components['schemas']['TimelineEntry'][];
+    };
+    NewTouch: {
+      /** @enum {string} */
+      kind: 'call' | 'email' | 'meeting' | 'note';
+      /** Format: date-time */
+      at?: string;
+      note?: string;
+      actor?: string;
+    };
+    Touch: {
+      id: string;
+      lead_id: string;
+      kind: string;
+      at: string;
+      actor: string | null;
+      note: string | null;
+      first: boolean;
+      first_response: {
+        owner_id: string | null;
+        sla: string | null;
+        assigned_at: string | null;
+        wall_ms: number | null;
+        business_ms: number | null;
+      } | null;
     };
     /** @description An owner, in the shape of the owners file (examples/owners.yaml). */
     OwnerFields: {
