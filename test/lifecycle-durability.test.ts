@@ -10,6 +10,7 @@ import { createServices } from '../src/service/index.ts';
 import { openStore } from '../src/store/database.ts';
 import {
   createTestDatabase,
+  createTestToken,
   DATABASE_KIND,
   TEST_DATABASE_URL,
   type TestDatabase,
@@ -63,7 +64,8 @@ async function stop(server: Server): Promise<void> {
   await server.exit;
 }
 
-async function seedDatabase(db: TestDatabase, within: string): Promise<void> {
+/** Seeds owners and the SLA policy; returns a token that sends leads and reads metrics. */
+async function seedDatabase(db: TestDatabase, within: string): Promise<string> {
   const store = await openStore({ ...db.storeOptions });
   const services = createServices({ store });
   await services.owners.upsertOwners(
@@ -71,10 +73,17 @@ async function seedDatabase(db: TestDatabase, within: string): Promise<void> {
   );
   const draft = await services.policies.createDraft({ source: policy(within) });
   await services.policies.publish(draft.id, {});
+  const token = await createTestToken(services);
   await store.close();
+  return token;
 }
 
-async function sendLeads(servers: Server[], count: number, clients = 16): Promise<void> {
+async function sendLeads(
+  servers: Server[],
+  token: string,
+  count: number,
+  clients = 16,
+): Promise<void> {
   let next = 0;
   const failures: string[] = [];
   await Promise.all(
@@ -82,7 +91,7 @@ async function sendLeads(servers: Server[], count: number, clients = 16): Promis
       for (let i = next++; i < count; i = next++) {
         const res = await fetch(`${servers[(c + i) % servers.length]!.url}/v1/leads`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({ email: `l${i}@example.org` }),
         });
         if (res.status !== 201) failures.push(`${res.status} ${await res.text()}`);
@@ -135,10 +144,10 @@ describe(`SLA timers across a SIGKILL (${DATABASE_KIND})`, () => {
     { timeout: 60_000 },
     async () => {
       db = await createTestDatabase();
-      await seedDatabase(db, '3s');
+      const token = await seedDatabase(db, '3s');
       const first = await startServer(envOf(db));
       servers.push(first);
-      await sendLeads([first], 50);
+      await sendLeads([first], token, 50);
       first.child.kill('SIGKILL');
       await first.exit;
       await sleep(3500);
@@ -147,7 +156,9 @@ describe(`SLA timers across a SIGKILL (${DATABASE_KIND})`, () => {
       const deadline = Date.now() + 20_000;
       let seen = 0;
       while (Date.now() < deadline) {
-        const res = await fetch(`${second.url}/metrics`);
+        const res = await fetch(`${second.url}/metrics`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         const text = await res.text();
         const m = /leadrouter_sla_breaches_total\{[^}]*kind="breach"[^}]*\} (\d+)/.exec(text);
         seen = m ? Number(m[1]) : 0;

@@ -173,6 +173,11 @@ export async function createTestContext(
   };
 }
 
+/** A token of `role` made straight in the database, for tests that talk to server processes. */
+export async function createTestToken(services: Services, role = 'admin'): Promise<string> {
+  return (await services.access.createToken({ name: `test ${role}`, role }, SYSTEM_CONTEXT)).secret;
+}
+
 /**
  * Makes `app.inject` send `Authorization: Bearer <token>` unless the request gives its own
  * authorization header; an empty one sends none (a request without a credential).

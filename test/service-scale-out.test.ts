@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/service/index.ts';
 import { openStore } from '../src/store/database.ts';
-import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from './service-harness.ts';
+import {
+  createTestDatabase,
+  createTestToken,
+  TEST_DATABASE_URL,
+  type TestDatabase,
+} from './service-harness.ts';
 
 const FIXTURE = fileURLToPath(new URL('./service-serve-process.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -85,6 +90,7 @@ describe.runIf(TEST_DATABASE_URL)('three server processes on one PostgreSQL data
       );
       const draft = await services.policies.createDraft({ source: POLICY });
       await services.policies.publish(draft.id, {});
+      const token = await createTestToken(services, 'intake');
       await store.close();
 
       const env = {
@@ -102,7 +108,7 @@ describe.runIf(TEST_DATABASE_URL)('three server processes on one PostgreSQL data
               const server = servers[(client + i) % servers.length]!;
               const res = await fetch(`${server.url}/v1/leads`, {
                 method: 'POST',
-                headers: { 'content-type': 'application/json' },
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
                 body: JSON.stringify({
                   email: `${source}-${i}@example.org`,
                   source,
