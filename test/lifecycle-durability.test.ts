@@ -3,8 +3,6 @@
  * pending, a restarted server fires each exactly once (on PGlite, and on PostgreSQL with
  * TEST_DATABASE_URL).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/service/index.ts';
 import { openStore } from '../src/store/database.ts';
@@ -15,9 +13,7 @@ import {
   TEST_DATABASE_URL,
   type TestDatabase,
 } from './service-harness.ts';
-
-const FIXTURE = fileURLToPath(new URL('./service-serve-process.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { startServer, stopServer, type Server } from './server-processes.ts';
 
 const policy = (within: string) => `
 default_queue: triage
@@ -31,38 +27,6 @@ rules:
   - id: everyone
     assign: { pool: rr }
 `;
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exit: Promise<number | null>;
-}
-
-function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]!, exit });
-    });
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${err.trim()}`)));
-  });
-}
-
-async function stop(server: Server): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null)
-    server.child.kill('SIGTERM');
-  await server.exit;
-}
 
 /** Seeds owners and the SLA policy; returns a token that sends leads and reads metrics. */
 async function seedDatabase(db: TestDatabase, within: string): Promise<string> {
@@ -135,7 +99,7 @@ describe(`SLA timers across a SIGKILL (${DATABASE_KIND})`, () => {
   let db: TestDatabase | undefined;
   const servers: Server[] = [];
   afterAll(async () => {
-    await Promise.all(servers.map(stop));
+    await Promise.all(servers.map(stopServer));
     await db?.drop();
   });
 
@@ -166,7 +130,7 @@ describe(`SLA timers across a SIGKILL (${DATABASE_KIND})`, () => {
         await sleep(200);
       }
       await sleep(500);
-      await stop(second);
+      await stopServer(second);
       const after = await counts(db);
       expect(after.breaches).toBe(50);
       expect(after.escalations).toHaveLength(50);

@@ -4,8 +4,6 @@
  * each; with a cap of 500 open leads on one owner, that owner never gets more than 500.
  * Also: a second process on an embedded data directory fails at once with a clear message.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/service/index.ts';
 import { openStore } from '../src/store/database.ts';
@@ -15,9 +13,7 @@ import {
   TEST_DATABASE_URL,
   type TestDatabase,
 } from './service-harness.ts';
-
-const FIXTURE = fileURLToPath(new URL('./service-serve-process.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { startServer, stopServer, type Server } from './server-processes.ts';
 
 const POLICY = `
 default_queue: triage
@@ -33,44 +29,11 @@ rules:
     assign: { pool: rr }
 `;
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exit: Promise<number | null>;
-  stderr: () => string;
-}
-
-/** Starts a server process; resolves with its URL once it listens, or rejects with its stderr. */
-function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]!, exit, stderr: () => err });
-    });
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${err.trim()}`)));
-  });
-}
-
-async function stop(server: Server): Promise<void> {
-  if (server.child.exitCode === null) server.child.kill('SIGTERM');
-  await server.exit;
-}
-
 describe.runIf(TEST_DATABASE_URL)('three server processes on one PostgreSQL database', () => {
   let db: TestDatabase | undefined;
   const servers: Server[] = [];
   afterAll(async () => {
-    await Promise.all(servers.map(stop));
+    await Promise.all(servers.map(stopServer));
     await db?.drop();
   });
 
@@ -168,7 +131,7 @@ describe('an embedded data directory', () => {
   let db: TestDatabase | undefined;
   const servers: Server[] = [];
   afterAll(async () => {
-    await Promise.all(servers.map(stop));
+    await Promise.all(servers.map(stopServer));
     await db?.drop();
   });
 
