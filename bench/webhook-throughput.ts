@@ -13,7 +13,6 @@ import { createWebhookDispatcher } from '../src/jobs/webhook-dispatcher.ts';
 import { generateWebhookSecret } from '../src/service/webhooks-input.ts';
 import type { Store } from '../src/store/database.ts';
 import { appendEvents } from '../src/store/outbox-repo.ts';
-import { withLifecycleTables } from '../src/store/schema-lifecycle.ts';
 import { createDeliveryStore, insertWebhookSubscription } from '../src/store/webhooks-repo.ts';
 
 export interface WebhookThroughput {
@@ -31,7 +30,7 @@ export async function measureWebhookDeliveries(
   store: Store,
   options: { events: number; keys?: number; concurrency?: number; perSubscription?: number },
 ): Promise<WebhookThroughput> {
-  const db = withLifecycleTables(store.db);
+  const db = store.db;
   let received = 0;
   const server = createServer((req, res) => {
     req.resume();

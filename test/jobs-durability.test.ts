@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/store/database.ts';
-import { withLifecycleTables } from '../src/store/schema-lifecycle.ts';
 import { scheduleTimers } from '../src/store/timers-repo.ts';
 import { insertLeads } from './jobs-harness.ts';
 import {
@@ -70,7 +69,7 @@ async function withStore<T>(db: TestDatabase, fn: (store: Store) => Promise<T>):
 /** Schedules one sla.breach timer per new lead, due between `from` and `to` ms from now. */
 async function scheduleBreaches(db: TestDatabase, n: number, from: number, to: number) {
   return withStore(db, async (store) => {
-    const ldb = withLifecycleTables(store.db);
+    const ldb = store.db;
     const leads = await insertLeads(ldb, n);
     const now = Date.now();
     await scheduleTimers(

@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DueTimer } from '../src/jobs/timer-runner.ts';
-import type { LifecycleDatabase } from '../src/store/schema-lifecycle.ts';
+import type { Database } from '../src/store/schema.ts';
 
 /** Inserts `n` bare leads; returns their ids. */
-export async function insertLeads(db: Kysely<LifecycleDatabase>, n: number): Promise<string[]> {
+export async function insertLeads(db: Kysely<Database>, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => randomUUID());
   const now = new Date();
   for (let i = 0; i < ids.length; i += 500) {
@@ -35,10 +35,7 @@ export async function insertLeads(db: Kysely<LifecycleDatabase>, n: number): Pro
  * The breach handler of the durability tests: one sla_events row per timer, by plain INSERT, so
  * a timer fired twice would hit the unique key and fail loudly instead of vanishing.
  */
-export async function recordBreach(
-  tx: Transaction<LifecycleDatabase>,
-  timer: DueTimer,
-): Promise<void> {
+export async function recordBreach(tx: Transaction<Database>, timer: DueTimer): Promise<void> {
   await tx
     .insertInto('sla_events')
     .values({

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createJobsMetrics } from '../src/jobs/metrics.ts';
 import { createTimerRunner, type DueTimer } from '../src/jobs/timer-runner.ts';
 import { openStore, type Store } from '../src/store/database.ts';
-import { withLifecycleTables, type LifecycleDatabase } from '../src/store/schema-lifecycle.ts';
+import type { Database } from '../src/store/schema.ts';
 import {
   cancelLeadTimers,
   countTimers,
@@ -18,12 +18,12 @@ import { createTestDatabase, DATABASE_KIND, type TestDatabase } from './service-
 
 let testDb: TestDatabase;
 let store: Store;
-let db: Kysely<LifecycleDatabase>;
+let db: Kysely<Database>;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
   store = await openStore({ ...testDb.storeOptions, poolSize: 4 });
-  db = withLifecycleTables(store.db);
+  db = store.db;
 });
 afterAll(async () => {
   await store?.close();

@@ -19,7 +19,7 @@ import {
 } from '../src/service/webhooks-input.ts';
 import { openStore, type Store } from '../src/store/database.ts';
 import { appendEvents, listOutboxEvents } from '../src/store/outbox-repo.ts';
-import { withLifecycleTables, type LifecycleDatabase } from '../src/store/schema-lifecycle.ts';
+import type { Database } from '../src/store/schema.ts';
 import {
   createDeliveryStore,
   findWebhookSubscription,
@@ -33,12 +33,12 @@ import { createTestDatabase, DATABASE_KIND, type TestDatabase } from './service-
 
 let testDb: TestDatabase;
 let store: Store;
-let db: Kysely<LifecycleDatabase>;
+let db: Kysely<Database>;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
   store = await openStore({ ...testDb.storeOptions, poolSize: 6 });
-  db = withLifecycleTables(store.db);
+  db = store.db;
 });
 afterAll(async () => {
   await store?.close();

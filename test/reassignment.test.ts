@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '../src/engine/index.ts';
 import { parseStructuredText } from '../src/formats/common.ts';
-import { withLifecycleTables } from '../src/store/schema-lifecycle.ts';
 import {
   BASIC_POLICY,
   createTestContext,
@@ -55,7 +54,7 @@ async function decisions(id: string) {
   }>;
 }
 const eventsOf = (leadId: string) =>
-  withLifecycleTables(t.store.db)
+  t.store.db
     .selectFrom('outbox_events')
     .select(['type', 'payload'])
     .where('lead_id', '=', leadId)

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookDispatcher } from '../src/cli/serve.ts';
 import type { WebhookDispatcher } from '../src/jobs/webhook-dispatcher.ts';
 import { verifyWebhook } from '../src/jobs/webhook-signing.ts';
-import { withLifecycleTables } from '../src/store/schema-lifecycle.ts';
 import { createTestContext, json, seed, type TestContext } from './service-harness.ts';
 
 let t: TestContext;
@@ -32,7 +31,7 @@ beforeEach(async () => {
   for (const w of list) await t.app.inject({ method: 'DELETE', url: `/v1/webhooks/${w.id}` });
 });
 
-const db = () => withLifecycleTables(t.store.db);
+const db = () => t.store.db;
 
 interface Received {
   id: string;

@@ -26,7 +26,7 @@ import {
   type WebhookDispatcher,
   type WebhookDispatcherOptions,
 } from '../jobs/webhook-dispatcher.ts';
-import { withLifecycleTables } from '../store/schema-lifecycle.ts';
+
 import { createDeliveryStore } from '../store/webhooks-repo.ts';
 
 /** Flags of the `serve` command; anything not given comes from the environment or the file. */
@@ -242,7 +242,7 @@ export function startWebhookDispatcher(
 ): WebhookDispatcher {
   const dispatcher = createWebhookDispatcher({
     ...options,
-    store: createDeliveryStore(withLifecycleTables(store.db)),
+    store: createDeliveryStore(store.db),
   });
   services.events.onCommitted(() => dispatcher.nudge());
   dispatcher.start();

@@ -16,7 +16,7 @@ import type { Kysely } from 'kysely';
 import type { DecisionRecord, LeadRecord } from '../store/lead-rows.ts';
 import { appendEvents, type NewOutboxEvent } from '../store/outbox-repo.ts';
 import type { PolicyVersionRecord } from '../store/policies-repo.ts';
-import { withLifecycleTables } from '../store/schema-lifecycle.ts';
+
 import type { Database } from '../store/schema.ts';
 
 /** Event types the routing decisions produce. */
@@ -169,6 +169,6 @@ async function appendWanted(
   now: Date,
 ): Promise<number> {
   if (events.length === 0) return 0;
-  await appendEvents(withLifecycleTables(tx), events, now);
+  await appendEvents(tx, events, now);
   return events.length;
 }

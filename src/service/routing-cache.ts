@@ -23,7 +23,7 @@ import { findPolicyVersion, listSchedule, type ScheduledVersion } from '../store
 import type { Database } from '../store/schema.ts';
 import { readVersions, type StoreVersions } from '../store/versions-repo.ts';
 import { listActiveEventTypes } from '../store/webhook-events-repo.ts';
-import { withLifecycleTables } from '../store/schema-lifecycle.ts';
+
 import { fromIssues, ServiceError } from './errors.ts';
 
 /** Everything a routing decision reads besides the routing state. */
@@ -85,9 +85,7 @@ export class RoutingCache {
     const schedule =
       !prev || prev.policies !== next.policies ? await listSchedule(this.db) : undefined;
     const eventTypes =
-      !prev || prev.webhooks !== next.webhooks
-        ? await listActiveEventTypes(withLifecycleTables(this.db))
-        : undefined;
+      !prev || prev.webhooks !== next.webhooks ? await listActiveEventTypes(this.db) : undefined;
     if (ticket < this.applied) return;
     this.applied = ticket;
     this.lastCheck = checkedAt;

@@ -9,11 +9,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { isUuid } from '../store/ids.ts';
-import {
-  withLifecycleTables,
-  type DeliveryStatus,
-  type LifecycleDatabase,
-} from '../store/schema-lifecycle.ts';
+import { type DeliveryStatus } from '../store/schema-lifecycle.ts';
 import type { Database } from '../store/schema.ts';
 import { runTransaction } from '../store/transaction.ts';
 import { bumpWebhooksVersion, insertPingDelivery } from '../store/webhook-events-repo.ts';
@@ -68,7 +64,7 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
 ];
 
 export class WebhookService {
-  private readonly db: Kysely<LifecycleDatabase>;
+  private readonly db: Kysely<Database>;
 
   constructor(
     db: Kysely<Database>,
@@ -76,7 +72,7 @@ export class WebhookService {
     private readonly clock: () => number,
     private readonly events?: EventsHub,
   ) {
-    this.db = withLifecycleTables(db);
+    this.db = db;
   }
 
   /** Creates a subscription; the result carries its secret, shown this once. */
@@ -246,7 +242,7 @@ export class WebhookService {
     return found;
   }
 
-  private async transact<T>(work: (tx: Transaction<LifecycleDatabase>) => Promise<T>): Promise<T> {
+  private async transact<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     try {
       return await runTransaction(this.db, work);
     } catch (error) {

@@ -146,13 +146,5 @@ export interface LifecycleTables {
   webhook_deliveries: WebhookDeliveriesTable;
 }
 
-/** Every table (the lifecycle repositories' name for `Database`). */
-export type LifecycleDatabase = Database;
-
 /** A handle the lifecycle repositories accept: the database or a transaction on it. */
-export type LifecycleDb = Kysely<LifecycleDatabase> | Transaction<LifecycleDatabase>;
-
-/** The store's handle as the lifecycle repositories take it (the same handle). */
-export function withLifecycleTables(db: Kysely<Database>): Kysely<LifecycleDatabase> {
-  return db;
-}
+export type LifecycleDb = Kysely<Database> | Transaction<Database>;

@@ -5,7 +5,8 @@
  * which jobs reach through the service's entry (the store never reaches up into jobs).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { LifecycleDatabase, LifecycleDb } from './schema-lifecycle.ts';
+import type { Database } from './schema.ts';
+import type { LifecycleDb } from './schema-lifecycle.ts';
 
 /** A timer to schedule. */
 export interface NewTimer {
@@ -170,7 +171,7 @@ export async function moveOwnerTimers(
 
 /** Claims up to `limit` timers due at `now`, locked for the caller's transaction; others skip them. */
 export async function claimDueTimers(
-  tx: Transaction<LifecycleDatabase>,
+  tx: Transaction<Database>,
   now: Date,
   limit: number,
 ): Promise<StoredTimer[]> {
@@ -221,12 +222,12 @@ export interface TimerFireOutcome {
  * The runner's store over `timers`: each batch is one transaction; every timer fires in its own
  * savepoint, so one failing handler moves only its timer and the others' effects still commit.
  */
-export function createTimerStore(db: Kysely<LifecycleDatabase>) {
+export function createTimerStore(db: Kysely<Database>) {
   return {
     async fireDue(
       now: Date,
       limit: number,
-      fire: (tx: Transaction<LifecycleDatabase>, timer: StoredTimer) => Promise<void>,
+      fire: (tx: Transaction<Database>, timer: StoredTimer) => Promise<void>,
       retryAt: (timer: StoredTimer, error: unknown) => Date,
     ): Promise<TimerFireOutcome[]> {
       return db.transaction().execute(async (tx) => {

@@ -7,7 +7,8 @@
 import { sql, type Kysely } from 'kysely';
 import { createId } from './ids.ts';
 import { appendEvents } from './outbox-repo.ts';
-import type { DeliveryStatus, LifecycleDatabase, LifecycleDb } from './schema-lifecycle.ts';
+import type { Database } from './schema.ts';
+import type { DeliveryStatus, LifecycleDb } from './schema-lifecycle.ts';
 
 export interface WebhookSubscription {
   id: string;
@@ -299,7 +300,7 @@ export interface SubscriptionHealth {
 }
 
 /** The dispatcher's store over `webhook_deliveries`. */
-export function createDeliveryStore(db: Kysely<LifecycleDatabase>) {
+export function createDeliveryStore(db: Kysely<Database>) {
   return {
     /**
      * Claims up to `limit` due deliveries of active subscriptions for `leaseMs`: only the earliest

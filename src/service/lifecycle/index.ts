@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { isUuid } from '../../store/ids.ts';
 import { lockLead, findLead } from '../../store/leads-repo.ts';
 import type { Database } from '../../store/schema.ts';
-import { withLifecycleTables } from '../../store/schema-lifecycle.ts';
+
 import { createTimerStore } from '../../store/timers-repo.ts';
 import { runTransaction } from '../../store/transaction.ts';
 import { toServiceError } from '../database-errors.ts';
@@ -87,7 +87,7 @@ export class LifecycleService {
 
   /** The store side of the timer runner (src/jobs/timer-runner.ts), over the `timers` table. */
   timerStore(): ReturnType<typeof createTimerStore> {
-    const store = createTimerStore(withLifecycleTables(this.o.db));
+    const store = createTimerStore(this.o.db);
     return {
       ...store,
       // The policy and owners are read before the sweep's transaction: inside it, PGlite's one
